@@ -98,6 +98,39 @@ _ALL: tuple[Unit, ...] = (
     _u("kgCO2e", "kg CO₂e", "kilograms of CO2 equivalent", "carbon", 1.0),
     _u("tCO2e", "t CO₂e", "tonnes of CO2 equivalent", "carbon", 1e3),
     _u("kgCO2e/kWh", "kg CO₂e/kWh", "kilograms of CO2 equivalent per kilowatt-hour", "carbon_intensity", 1 / 3.6e6),
+    # --- added for engine v1 ---
+    _u("lbCO2e", "lb CO₂e", "pounds of CO2 equivalent", "carbon", 0.45359237),
+    _u("week", "weeks", "weeks", "time", 604800.0),
+    _u("month", "months", "months (30 days)", "time", 2592000.0),
+    _u("year", "years", "years (365 days)", "time", 31536000.0),
+    _u("kHz", "kHz", "kilohertz", "frequency", 1e3),
+    _u("Mb/s", "Mb/s", "megabits per second", "bandwidth", 1e6 / 8),
+    _u("Gb/s", "Gb/s", "gigabits per second", "bandwidth", 1e9 / 8),
+    _u("GB/s-bidir", "GB/s (both directions)", "gigabytes per second, both directions summed", "bandwidth_bidir", 1e9),
+    _u("TB/day", "TB/day", "terabytes per day", "bandwidth", 1e12 / 86400.0),
+    _u("mJ", "mJ", "millijoules", "energy", 1e-3),
+    _u("uJ", "µJ", "microjoules", "energy", 1e-6),
+    _u("nJ", "nJ", "nanojoules", "energy", 1e-9),
+    _u("pJ", "pJ", "picojoules", "energy", 1e-12),
+    _u("mA", "mA", "milliamperes", "current", 1e-3),
+    _u("V", "V", "volts", "voltage", 1.0),
+    _u("mW/Mbps", "mW/(Mb/s)", "milliwatts per megabit per second", "power_per_rate", 1e-3 / (1e6 / 8)),
+    _u("MAC", "MAC", "multiply-accumulates", "mac", 1.0),
+    _u("GMAC", "GMAC", "giga multiply-accumulates", "mac", 1e9),
+    _u("MMAC", "MMAC", "mega multiply-accumulates", "mac", 1e6),
+    _u("OP", "OP", "operations", "op", 1.0),
+    _u("MOP", "MOP", "mega-operations", "op", 1e6),
+    _u("GOP", "GOP", "giga-operations", "op", 1e9),
+    _u("person-day", "person-days", "person-days", "effort", 1.0),
+    _u("engineer-week", "engineer-weeks", "engineer-weeks", "effort_weeks", 1.0),
+    _u("USD/h", "$/h", "US dollars per hour", "price_per_time", 1 / 3600.0),
+    _u("USD/GB", "$/GB", "US dollars per gigabyte", "price_per_byte", 1e-9),
+    _u("USD/TB-month", "$/TB-month", "US dollars per terabyte-month", "price_per_byte_time", 1e-12 / 2592000.0),
+    _u("FLOP/B", "FLOP/B", "floating-point operations per byte", "intensity", 1.0),
+    _u("OP/B", "op/B", "operations per byte", "intensity", 1.0),
+    _u("GPU-h", "GPU-h", "GPU-hours", "device_time", 3600.0),
+    _u("perplexity", "", "perplexity", "dimensionless", 1.0),
+    _u("points", "points", "percentage points", "fraction", 0.01),
 )
 
 UNITS: dict[str, Unit] = {u.id: u for u in _ALL}
@@ -113,6 +146,7 @@ _AUTO_LADDERS: dict[str, tuple[str, ...]] = {
     "power": ("mW", "W", "kW", "MW"),
     "energy": ("J", "kWh", "MWh"),
     "flop": ("FLOP", "GFLOP", "TFLOP", "PFLOP"),
+    "carbon": ("kgCO2e", "tCO2e"),
 }
 
 
