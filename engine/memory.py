@@ -399,3 +399,39 @@ def shard_states(params: float, gpus: int, stage: int, weight_bits: float = 16, 
     return ShardedStates(n * require_positive("weight_bits", weight_bits) / 8 / g3,
                          n * require_positive("grad_bits", grad_bits) / 8 / g2, n * k / g1, int(st),
                          1.5 if st == 3 else 1.0)
+
+
+@dataclass(frozen=True)
+class FitCheck:
+    """Whether `num_bytes` fit in `capacity_bytes`; `ratio` = demand / limit (> 1 means it does not fit)."""
+
+    num_bytes: float
+    capacity_bytes: float
+    ratio: float
+    where: str
+
+    @property
+    def fits(self) -> bool:
+        return self.ratio <= 1.0
+
+    def message(self) -> str:
+        """The out-of-memory sentence: value, limit, unit, factor over and the first fix ('' when it fits)."""
+        if self.fits:
+            return ""
+        shrink = format_number(float(f"{self.ratio:.1g}") if self.ratio >= 10 else self.ratio, 2)
+        return (
+            f"Does not fit: weights {format_auto(self.num_bytes, 'bytes')} > {format_auto(self.capacity_bytes, 'bytes')} "
+            f"{self.where}, {format_number(self.ratio)}× over. First fix: a model about {shrink}× smaller, "
+            f"fewer bits per weight, or another context."
+        )
+
+
+def check_fit(num_bytes: float, capacity_bytes: float, where: str = "") -> FitCheck:
+    """Compare a footprint with a memory: ratio = B / M.
+
+    r = B / M   (fits when r <= 1)
+    Source: definition; the capacity axis of the v1-00 and v1-01 envelope.
+    """
+    b = require_positive("num_bytes", num_bytes)
+    m = require_positive("capacity_bytes", capacity_bytes)
+    return FitCheck(num_bytes=b, capacity_bytes=m, ratio=b / m, where=where)
