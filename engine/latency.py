@@ -1,4 +1,8 @@
-"""Latency floors and the deployment envelope: how long bytes take to stream, and which limit binds first.
+"""Latency: streaming floors, the deployment envelope, the iron law, Amdahl/Gustafson/USL scaling, transformer FLOPs.
+
+v1-00/v1-01: how long bytes take to stream and which envelope limit binds first. v1-02: the iron law (compute +
+memory + fixed overhead). v1-06: transformer forward FLOPs and prefill time. v1-12: Amdahl, Gustafson, the
+coordination-cost frame model (Gunther's USL) and the cheapest plan that meets a frame deadline.
 
 The envelope check normalises each demand by its limit (ratio = demand / limit) on three axes, capacity,
 latency and power, and names the first ratio above 1 (ties resolved in that order). Infeasible deployments are
@@ -10,8 +14,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.errors import require_positive
+from engine.errors import (
+    require_choice,
+    require_fraction,
+    require_non_negative,
+    require_positive,
+    require_positive_int,
+)
 from engine.memory import weight_bytes
+from engine.provenance import assumed, derived
+from engine.registry import sources as S
 from engine.registry.hardware import get_context
 from engine.units import format_auto, format_number, format_value
 
@@ -158,3 +170,334 @@ def find_first_wall(
     walls = {"capacity": n_cap, "latency": n_lat, "power": n_pow}
     axis = min(AXES, key=lambda a: (walls[a], AXES.index(a)))
     return FirstWall(n_cap, n_lat, n_pow, axis, walls[axis])
+
+
+# --- v1-02: the iron law ------------------------------------------------------------------------------------
+
+CITED = {
+    "per_kernel_overhead_gpu_s": derived(
+        70 / 80, "us", S.CUDA_JL_GRAPHS, "80 small kernels replayed as a CUDA graph in 70 µs → 0.875 µs each"
+    ),
+    "per_kernel_overhead_mobile_s": assumed(
+        10, "us", S.PHONE_ESTIMATES, "phone runtimes publish no dispatch cost; v1-02 teaching value"
+    ),
+    "batch1_conv_efficiency": assumed(
+        0.5, "fraction", S.LABS_ASSUMPTIONS, "batch-1 conv kernels rarely exceed half of peak (v1-02)"
+    ),
+}
+PER_KERNEL_OVERHEAD_S: dict[str, float] = {
+    "cloud": CITED["per_kernel_overhead_gpu_s"].value,
+    "edge": CITED["per_kernel_overhead_gpu_s"].value,
+    "mobile": CITED["per_kernel_overhead_mobile_s"].value,
+    "tiny": CITED["per_kernel_overhead_mobile_s"].value,
+}
+
+
+@dataclass(frozen=True)
+class IronLaw:
+    """Compute, memory and overhead terms of one inference; `total_s` = exposed compute + exposed memory + overhead.
+
+    Without overlap every term is exposed; with perfect overlap only the larger of compute and memory is.
+    `bound` names the largest exposed term (compute, memory or overhead).
+    """
+
+    compute_s: float
+    memory_s: float
+    overhead_s: float
+    overlap: bool
+
+    @property
+    def exposed_compute_s(self) -> float:
+        return self.compute_s if not self.overlap or self.compute_s >= self.memory_s else 0.0
+
+    @property
+    def exposed_memory_s(self) -> float:
+        return self.memory_s if not self.overlap or self.memory_s > self.compute_s else 0.0
+
+    @property
+    def total_s(self) -> float:
+        return self.exposed_compute_s + self.exposed_memory_s + self.overhead_s
+
+    @property
+    def compute_fraction(self) -> float:
+        """f_c = exposed compute / total (the share a faster compute unit can shrink)."""
+        return self.exposed_compute_s / self.total_s
+
+    @property
+    def bound(self) -> str:
+        parts = {"compute": self.exposed_compute_s, "memory": self.exposed_memory_s, "overhead": self.overhead_s}
+        return max(parts, key=lambda k: parts[k])
+
+
+def iron_law(
+    flop: float,
+    peak_flop_per_s: float,
+    efficiency: float,
+    bytes_moved: float,
+    bandwidth_bytes_per_s: float,
+    overhead_s: float = 0.0,
+    overlap: bool = False,
+) -> IronLaw:
+    """Latency of one inference as compute + memory + fixed overhead.
+
+    T = O/(R·η) + D/BW + L            (no overlap)
+    T = max(O/(R·η), D/BW) + L        (perfect overlap)
+    Args:
+        flop O (FLOP); peak_flop_per_s R; efficiency η in (0, 1]; bytes_moved D (B); bandwidth_bytes_per_s BW;
+        overhead_s L (s, e.g. kernels × per-kernel cost); overlap: whether compute hides memory time or vice versa.
+    Source: v1-02 math peek (the iron law of processor performance applied to an inference).
+    """
+    eta = require_fraction("efficiency", efficiency)
+    if eta == 0:
+        require_positive("efficiency", efficiency)
+    tc = require_non_negative("flop", flop) / (require_positive("peak_flop_per_s", peak_flop_per_s) * eta)
+    tm = require_non_negative("bytes_moved", bytes_moved) / require_positive("bandwidth_bytes_per_s", bandwidth_bytes_per_s)
+    return IronLaw(tc, tm, require_non_negative("overhead_s", overhead_s), bool(overlap))
+
+
+def amdahl_speedup(serial_fraction: float, lanes: float) -> float:
+    """Speedup when only the non-serial part runs `lanes` times faster.
+
+    S(N) = 1 / (f + (1 − f)/N);  with N = k and f = 1 − f_c this is v1-02's "k× faster compute" speedup
+    Source: Amdahl 1967 (fidelity row 43: f = 0.05 → 5.93× at 8, 19.64× at 1,024).
+    """
+    f = require_fraction("serial_fraction", serial_fraction)
+    n = require_positive("lanes", lanes)
+    return 1.0 / (f + (1.0 - f) / n)
+
+
+def amdahl_limit(serial_fraction: float) -> float:
+    """Speedup ceiling as lanes → ∞ (∞ when nothing is serial).
+
+    S(∞) = 1 / f
+    Source: Amdahl 1967.
+    """
+    f = require_fraction("serial_fraction", serial_fraction)
+    return math.inf if f == 0 else 1.0 / f
+
+
+def gustafson_speedup(serial_fraction_scaled: float, lanes: float) -> float:
+    """Scaled speedup when the parallel work grows with the lanes and the serial part does not.
+
+    S_G(N) = N − s·(N − 1), s = serial share of the *scaled* run
+    Source: Gustafson 1988 (fidelity row 44: s = 0.05 → 7.65× at 8, 972.85× at 1,024).
+    """
+    s = require_fraction("serial_fraction_scaled", serial_fraction_scaled)
+    n = require_positive("lanes", lanes)
+    return n - s * (n - 1.0)
+
+
+def serial_fraction_convert(serial_fraction_scaled: float, lanes: float) -> float:
+    """Serial fraction of the one-lane run equivalent to share s of an N-lane scaled run.
+
+    f = s / (s + (1 − s)·N);  Amdahl(f, N) = Gustafson(s, N)
+    Source: v1-12 Part B math peek.
+    """
+    s = require_fraction("serial_fraction_scaled", serial_fraction_scaled)
+    n = require_positive("lanes", lanes)
+    return s / (s + (1.0 - s) * n)
+
+
+# --- v1-06: transformer FLOPs and prefill ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransformerFlops:
+    """Forward-pass FLOPs of n tokens: linear (weights), attention (scores and ×V), LM head; parts add to total."""
+
+    linear_flop: float
+    attention_flop: float
+    head_flop: float
+
+    @property
+    def total_flop(self) -> float:
+        return self.linear_flop + self.attention_flop + self.head_flop
+
+    @property
+    def attention_share_of_layers(self) -> float:
+        return self.attention_flop / (self.linear_flop + self.attention_flop)
+
+    @property
+    def bound(self) -> str:
+        return "attention" if self.attention_flop > self.linear_flop else "linear"
+
+
+def layer_matrix_params(hidden: float, ffn_hidden: float, ffn_matrices: float = 3, kv_heads: float | None = None,
+                        heads: float | None = None) -> float:
+    """Matrix parameters of one transformer layer (biases and norms ignored).
+
+    P_l = 2d² + 2d·(d·h_kv/h) + m·d·d_ff   (= 4d² + 3d·d_ff for MHA with SwiGLU)
+    Source: v1-06 briefing (Llama-2-7B: 4 · 4,096² + 3 · 4,096 · 11,008 = 202,375,168).
+    """
+    d = require_positive("hidden", hidden)
+    kv_ratio = 1.0 if kv_heads is None or heads is None else require_positive("kv_heads", kv_heads) / heads
+    return 2 * d * d + 2 * d * d * kv_ratio + require_positive("ffn_matrices", ffn_matrices) * d * ffn_hidden
+
+
+def transformer_flops(tokens: float, layers: float, hidden: float, layer_params: float, vocab: float,
+                      causal_skip: bool = False, window: float | None = None) -> TransformerFlops:
+    """Forward FLOPs of a decoder over n tokens.
+
+    F(n) = L·(2·n·P_l + 4·n²·d) + 2·n·V·d;  causal skip: 4n²d → 2n²d;  window w: 4n²d → 4·n·min(w, n)·d
+    Source: v1-06 Part A and D math peeks (Kaplan et al. 2020 Table 1 counting: 2 FLOP per MAC).
+    """
+    n = require_positive("tokens", tokens)
+    L = require_positive("layers", layers)
+    d = require_positive("hidden", hidden)
+    p = require_positive("layer_params", layer_params)
+    v = require_positive("vocab", vocab)
+    if window is not None:
+        w = min(require_positive("window", window), n)
+        attn = 4.0 * n * w * d
+    else:
+        attn = (2.0 if causal_skip else 4.0) * n * n * d
+    return TransformerFlops(L * 2.0 * n * p, L * attn, 2.0 * n * v * d)
+
+
+def attention_crossover_tokens(layer_params: float, hidden: float) -> float:
+    """Context length where a layer's attention FLOPs equal its linear FLOPs.
+
+    n* = P_l / (2d)
+    Source: v1-06 Part A (Llama-2-7B: 202,375,168 / 8,192 = 24,704 tokens).
+    """
+    return require_positive("layer_params", layer_params) / (2.0 * require_positive("hidden", hidden))
+
+
+def prefill_time(flop: float, peak_flop_per_s: float, efficiency: float) -> float:
+    """Compute-bound prefill (time to first token) of a prompt.
+
+    t = F / (η·R)
+    Source: v1-06 Part C math peek.
+    """
+    eta = require_positive("efficiency", require_fraction("efficiency", efficiency))
+    return require_non_negative("flop", flop) / (require_positive("peak_flop_per_s", peak_flop_per_s) * eta)
+
+
+def max_prefill_tokens(budget_s: float, peak_flop_per_s: float, efficiency: float, layers: float, hidden: float,
+                       layer_params: float, vocab: float, causal_skip: bool = False) -> int:
+    """Largest prompt whose prefill fits a time budget (integer bisection; F(n) is increasing in n).
+
+    n_time = max{n : F(n) ≤ η·R·t_budget}
+    Source: v1-06 Part C math peek (cloud, 10 s: 85,329 tokens).
+    """
+    work = require_positive("budget_s", budget_s) * require_positive("peak_flop_per_s", peak_flop_per_s) * \
+        require_positive("efficiency", efficiency)
+
+    def f(n: int) -> float:
+        return transformer_flops(n, layers, hidden, layer_params, vocab, causal_skip).total_flop
+
+    if f(1) > work:
+        return 0
+    lo, hi = 1, 2
+    while f(hi) <= work:
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if f(mid) <= work else (lo, mid)
+    return lo
+
+
+# --- v1-12: lanes, coordination, deadlines --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameTime:
+    """One frame on N lanes: serial + parallel/N + coordination·(N − 1); parts add to `total_s`."""
+
+    serial_s: float
+    parallel_s: float
+    coordination_s: float
+    lanes: int
+
+    @property
+    def total_s(self) -> float:
+        return self.serial_s + self.parallel_s + self.coordination_s
+
+    @property
+    def bound(self) -> str:
+        parts = {"serial": self.serial_s, "lanes": self.parallel_s, "coordination": self.coordination_s}
+        return max(parts, key=lambda k: parts[k])
+
+
+def frame_time(serial_s: float, parallel_s: float, lanes: int, coordination_s_per_lane: float = 0.0) -> FrameTime:
+    """Frame time with a serial part, evenly split parallel work and a per-extra-lane coordination cost.
+
+    T(N) = T_s + T_p/N + c·(N − 1)
+    Source: v1-12 Part C math peek (equivalent to Gunther's USL with σ = T_s/T₁, κ = c/T₁).
+    """
+    n = require_positive_int("lanes", lanes)
+    return FrameTime(require_non_negative("serial_s", serial_s), require_non_negative("parallel_s", parallel_s) / n,
+                     require_non_negative("coordination_s_per_lane", coordination_s_per_lane) * (n - 1), n)
+
+
+def usl_speedup(lanes: float, sigma: float, kappa: float) -> float:
+    """Universal scalability law speedup.
+
+    S(N) = N / (1 + σ(N − 1) + κ·N(N − 1))
+    Source: Gunther 2007, Guerrilla Capacity Planning, ch. 4.
+    """
+    n = require_positive("lanes", lanes)
+    return n / (1.0 + require_non_negative("sigma", sigma) * (n - 1) + require_non_negative("kappa", kappa) * n * (n - 1))
+
+
+def optimal_lanes(parallel_s: float, coordination_s_per_lane: float, max_lanes: int | None = None) -> int:
+    """Integer lane count minimising T(N) = T_s + T_p/N + c(N − 1) (continuous optimum √(T_p/c)).
+
+    N* = argmin over ⌊√(T_p/c)⌋, ⌈√(T_p/c)⌉, capped at `max_lanes`
+    Source: v1-12 Part C (T_p = 95 ms, c = 10 µs → √9,500 = 97.5 → 97 lanes).
+    """
+    tp = require_non_negative("parallel_s", parallel_s)
+    c = require_non_negative("coordination_s_per_lane", coordination_s_per_lane)
+    cap = math.inf if max_lanes is None else require_positive_int("max_lanes", max_lanes)
+    if c == 0:
+        return int(cap) if cap != math.inf else 1 if tp == 0 else 2**31
+    star = math.sqrt(tp / c)
+    cands = {max(1, math.floor(star)), max(1, math.ceil(star))}
+    cands = {min(x, cap) for x in cands}
+    return int(min(cands, key=lambda n: (tp / n + c * (n - 1), n)))
+
+
+@dataclass(frozen=True)
+class FramePlan:
+    """The cheapest feasible engineering plan for a frame deadline (or the best infeasible one, `feasible` False)."""
+
+    serial_s: float
+    detector_scale: float
+    coordination_s_per_lane: float
+    lanes: int
+    weeks: float
+    frame: FrameTime
+    deadline_s: float
+    feasible: bool
+
+    @property
+    def bound(self) -> str:
+        return "none" if self.feasible else "deadline"
+
+
+def plan_frame_budget(max_lanes: int, deadline_s: float, weeks_budget: float = 6.0, serial_s: float = 5e-3,
+                      parallel_s: float = 95e-3, coordination_s_per_lane: float = 10e-6) -> FramePlan:
+    """Cheapest combination of v1-12's engineering options that meets the frame deadline at the best lane count.
+
+    min weeks s.t. T(N) ≤ D, weeks ≤ budget, N ≤ N_ctx; options: serial → 2 ms (3 wk) or 1 ms (8 wk);
+    detector × 0.6 (2 wk); coordination halved (2 wk). Ties: lower frame time.
+    Source: v1-12 Part D math peek (option costs are Tidewatch's planning assumptions).
+    """
+    n_max = require_positive_int("max_lanes", max_lanes)
+    d = require_positive("deadline_s", deadline_s)
+    budget = require_non_negative("weeks_budget", weeks_budget)
+    best: FramePlan | None = None
+    for ts, w1 in ((serial_s, 0.0), (2e-3, 3.0), (1e-3, 8.0)):
+        for scale, w2 in ((1.0, 0.0), (0.6, 2.0)):
+            for c, w3 in ((coordination_s_per_lane, 0.0), (coordination_s_per_lane / 2, 2.0)):
+                weeks = w1 + w2 + w3
+                n = optimal_lanes(parallel_s * scale, c, n_max)
+                ft = frame_time(ts, parallel_s * scale, n, c)
+                ok = ft.total_s <= d + 1e-15 and weeks <= budget
+                plan = FramePlan(ts, scale, c, n, weeks, ft, d, ok)
+                key = (not ok, weeks if ok else ft.total_s, ft.total_s)
+                if best is None or key < (not best.feasible, best.weeks if best.feasible else best.frame.total_s,
+                                          best.frame.total_s):
+                    best = plan
+    assert best is not None
+    return best
