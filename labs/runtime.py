@@ -172,7 +172,7 @@ def evaluate(
         text[o.name] = shown
     charts = {c.id: _convert_chart(c, chart_data[c.id]) for c in part.charts if c.id in chart_data}
     failures = [{"id": f.id, "title": f.title, "message": f.message(raw)} for f in part.failures if f.when(raw)]
-    math_lines = [line.format_map(text) for line in part.math.substituted]
+    math_lines = [line.format_map(_KeepMissing(text)) for line in part.math.substituted]
     return {
         "lab": lab.id,
         "part": part.id,
@@ -238,6 +238,13 @@ def reveal(
         "direction": None,
         "correct": correct,
     }
+
+
+class _KeepMissing(dict):
+    """format_map mapping that leaves unknown {names} in place (validation reports them; pages never crash)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def _public(view: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,66 @@
+// Charts: turns the engine's plain chart data into plotly.js traces and updates them with Plotly.react.
+// Colours come from the design tokens in site.css (CSS custom properties), so dark mode and print follow.
+// No physics here: values arrive already in the chart's display unit.
+
+function token(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+function plotlyReady() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  return new Promise((resolve) => {
+    const poll = () => (window.Plotly ? resolve(window.Plotly) : setTimeout(poll, 25));
+    window.addEventListener("load", poll, { once: true });
+    poll();
+  });
+}
+
+const SERIES_TOKENS = ["--chart-1", "--chart-2", "--chart-3", "--chart-4"];
+
+export function traces(meta, data) {
+  const fail = token("--fail");
+  return data.series.map((s, i) => {
+    const colour = token(SERIES_TOKENS[i % SERIES_TOKENS.length]);
+    if (meta.kind === "line") {
+      return { type: "scatter", mode: "lines", name: s.name, x: data.x, y: s.y, line: { color: colour, width: 2.5 },
+               hovertemplate: `%{x:.3~g}: %{y:.3~g}<extra>${s.name}</extra>` };
+    }
+    const colours = (s.status || []).length ? s.status.map((st) => (st === "fail" ? fail : colour)) : colour;
+    return { type: "bar", name: s.name, x: data.x, y: s.y, marker: { color: colours },
+             text: s.labels || undefined, textposition: "outside", cliponaxis: false,
+             hovertemplate: `%{x}: %{y:.3~g}<extra>${s.name}</extra>` };
+  });
+}
+
+export function layout(meta, data) {
+  const ink = token("--ink");
+  const grid = token("--grid");
+  const limit = token("--fail");
+  return {
+    barmode: meta.kind === "grouped_bar" ? "group" : undefined,
+    showlegend: data.series.length > 1,
+    legend: { orientation: "h", y: -0.25 },
+    margin: { l: 56, r: 12, t: 12, b: 48 },
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    font: { family: token("--font-sans"), color: ink, size: 13 },
+    xaxis: { title: { text: meta.x_label }, type: meta.x_log ? "log" : undefined, dtick: meta.x_log ? 1 : undefined,
+             gridcolor: grid, automargin: true, exponentformat: "power" },
+    yaxis: { title: { text: meta.y_label }, type: meta.y_log ? "log" : undefined, dtick: meta.y_log ? 1 : undefined,
+             gridcolor: grid, automargin: true,
+             exponentformat: "power" },
+    shapes: (data.lines || []).map((ln) => ({ type: "line", xref: "paper", x0: 0, x1: 1, y0: ln.y, y1: ln.y,
+                                               line: { color: limit, width: 2, dash: "dash" } })),
+    annotations: (data.lines || []).map((ln) => ({ xref: "paper", x: 1, y: meta.y_log ? Math.log10(ln.y) : ln.y,
+                                                    text: ln.label, showarrow: false, xanchor: "right", yanchor: "bottom",
+                                                    font: { color: limit } })),
+  };
+}
+
+export async function drawChart(el, meta, data) {
+  const Plotly = await plotlyReady();
+  const t0 = performance.now();
+  await Plotly.react(el, traces(meta, data), layout(meta, data), { displayModeBar: false, responsive: true });
+  el.dataset.drawnMs = (performance.now() - t0).toFixed(1);
+  el.dataset.drawn = String(Number(el.dataset.drawn || 0) + 1);
+}
