@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 BASE_PATH ?= /
 PYTEST_ARGS ?=
 
-.PHONY: serve site test test-fast validate setup clean
+.PHONY: serve site test test-fast validate setup clean bench
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -45,3 +45,6 @@ validate: setup
 
 clean:
 	rm -rf dist build .pytest_cache
+
+bench: setup
+	$(PY) -m bench.run $(BENCH_ARGS)

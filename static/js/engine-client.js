@@ -40,6 +40,8 @@ export class EngineClient {
       clearTimeout(this.timer);
       this.state = "ready";
       this.readyMs = performance.now() - this.startedAt;
+      this.wasmBytes = msg.wasmBytes;
+      performance.mark("engine-ready");
       this.resolveReady();
       this.onReady(this.readyMs);
     } else if (msg.type === "failed") this.fail(msg.message);

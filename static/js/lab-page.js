@@ -61,6 +61,7 @@ const engine = new EngineClient({ ...config, siteRoot: new URL(siteRootHref(), l
   onReady: (ms) => {
     html.dataset.engine = "ready";
     html.dataset.engineReadyMs = String(Math.round(ms));
+    html.dataset.engineWasmBytes = String(engine.wasmBytes || 0);
     statusText.textContent = "ready";
     statusBar.value = statusBar.max;
     statusBar.hidden = true;

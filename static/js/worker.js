@@ -40,7 +40,7 @@ async function start(config) {
   const runtime = pyodide.pyimport("labs.runtime");
   handle = runtime.handle;
   if (config.lab) pyodide.pyimport("labs.catalog").get_lab(config.lab); // import the page's lab now, not on first move
-  postMessage({ type: "ready" });
+  postMessage({ type: "ready", wasmBytes: pyodide._module.HEAPU8.byteLength });
 }
 
 self.onmessage = async (event) => {
