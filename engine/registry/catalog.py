@@ -31,7 +31,6 @@ ENGINE_MODULES: tuple[str, ...] = (
     "engine.responsible",
     "engine.workflow",
     "engine.sustainability",
-    "engine.capstone",
     "engine.registry.hardware",
     "engine.registry.models",
     "engine.registry.infrastructure",
