@@ -229,7 +229,11 @@ def spoken_value(value_base: float, unit_id: str, sig: int = 3) -> str:
 
 
 def ratio(numerator: float, denominator: float) -> float:
-    """Return numerator / denominator for two positive quantities of the same kind (a gap, a demand/limit)."""
+    """Return numerator / denominator for two positive quantities of the same kind (a gap, a demand/limit).
+
+    G = v_A / v_B
+    Source: definition; the per-axis gap of v1-01 (compare contexts axis by axis, never by one "speed" number).
+    """
     return require_positive("numerator", numerator) / require_positive("denominator", denominator)
 
 

@@ -74,15 +74,20 @@ def combination_key(ledger: Mapping[str, Any]) -> str:
 
 
 def default_inputs(lab: Lab, part: Part, ledger: Mapping[str, Any]) -> dict[str, Any]:
-    """The instruments' page values at the scenario's settings (select defaults may come from the ledger)."""
+    """The instruments' page values at the scenario's settings (a default may depend on an earlier lab's value)."""
     values, _ = resolve_ledger(lab, ledger)
     out: dict[str, Any] = {}
     for ins in part.instruments:
-        if isinstance(ins, Select) and ins.default_from:
-            v = values.get(ins.default_from)
-            out[ins.name] = v if v in [o.key for o in ins.options] else ins.default
-        else:
-            out[ins.name] = ins.default
+        default = ins.default
+        source = getattr(ins, "default_from", "")
+        if source:
+            v = values.get(source)
+            by = getattr(ins, "default_by", {})
+            if by:
+                default = by.get(v, ins.default)
+            elif isinstance(ins, Select) and v in [o.key for o in ins.options]:
+                default = v
+        out[ins.name] = default
     return out
 
 

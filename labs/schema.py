@@ -13,6 +13,7 @@ them at once (MkDocs' "validate everything, then write").
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import math
@@ -77,8 +78,9 @@ Prediction = Union[NumericPrediction, ChoicePrediction]
 class Slider:
     """A range control. Linear sliders use min/max/step; log sliders use explicit `steps` (values in `unit`).
 
-    The value compute receives is converted to SI base units (value × unit factor) exactly once, here.
-    `default_from` names a ledger read whose value (if present) replaces the static default.
+    The value compute receives is converted to SI base units (value × unit factor) exactly once, in labs.runtime.
+    With `default_from` (a ledger read) and `default_by` (ledger value -> default), the scenario's setting depends
+    on an earlier lab: e.g. a power budget of 700 W when the home context is cloud and 20 W when it is edge.
     """
 
     name: str
@@ -90,6 +92,8 @@ class Slider:
     step: float | None = None
     steps: tuple[float, ...] = ()
     help: str = ""
+    default_from: str = ""
+    default_by: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def is_log(self) -> bool:
@@ -98,7 +102,8 @@ class Slider:
 
 @dataclass(frozen=True)
 class Select:
-    """A drop-down. `default_from` names a ledger read whose value (if one of the options) is the default."""
+    """A drop-down. With `default_from` (a ledger read) the default is the ledger value when it is an option, or
+    `default_by[ledger value]` when that map is given (e.g. compare against tiny, or cloud when home is tiny)."""
 
     name: str
     label: str
@@ -107,6 +112,7 @@ class Select:
     unit: str = "none"
     default_from: str = ""
     help: str = ""
+    default_by: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -374,10 +380,16 @@ def _check_part(errors: list[str], lab: Lab, part: Part) -> None:
     names = [i.name for i in part.instruments]
     _must(errors, len(names) == len(set(names)), f"{path}.instruments", "uniquely named", names)
     for ins in part.instruments:
-        _check_instrument(errors, f"{path}.instruments.{ins.name}", ins)
-        if isinstance(ins, Select) and ins.default_from:
-            _must(errors, ins.default_from in {r.key for r in lab.reads}, f"{path}.instruments.{ins.name}.default_from",
-                  "a key the lab declares in reads", ins.default_from)
+        ipath = f"{path}.instruments.{ins.name}"
+        _check_instrument(errors, ipath, ins)
+        default_from = getattr(ins, "default_from", "")
+        default_by = getattr(ins, "default_by", {})
+        if default_from:
+            _must(errors, default_from in {r.key for r in lab.reads}, f"{ipath}.default_from",
+                  "a key the lab declares in reads", default_from)
+        _must(errors, not default_by or bool(default_from), f"{ipath}.default_by", "used with default_from", default_by)
+        for key, value in default_by.items():
+            _check_instrument(errors, f"{ipath}.default_by.{key}", dataclasses.replace(ins, default=value, default_by={}))
 
     # bindings: compute's parameters are exactly instruments + ledger inputs
     try:
