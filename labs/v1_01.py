@@ -111,14 +111,12 @@ def _rate_slider() -> Slider:
                   help="Tokens per second the product must generate; the token budget is 1 / rate.")
 
 
-def _budget_sliders(part: str) -> tuple[Slider, ...]:
-    """One compute-power-budget slider per context (W); step 1 W, 0.01 W on tiny."""
+def _budget_sliders() -> tuple[Slider, ...]:
+    """Part C: one compute-power-budget slider per context (W); step 1 W, 0.01 W on tiny."""
     out = []
     for ctx in CONTEXT_KEYS:
         tiny = ctx == "tiny"
-        usage = (
-            f"Used when your home context is {ctx}." if part == "B" else f"The {CONTEXT_NAME[ctx]} compute budget."
-        )
+        usage = f"The {CONTEXT_NAME[ctx]} compute budget."
         out.append(
             Slider(
                 f"power_budget_{ctx}",
@@ -132,6 +130,15 @@ def _budget_sliders(part: str) -> tuple[Slider, ...]:
             )
         )
     return tuple(out)
+
+
+def _home_budget_slider() -> Slider:
+    """Part B's compute power budget (W): its default follows the home context (700 / 20 / 5 / 0.3 W)."""
+    return Slider(
+        "power_budget", "Compute power budget", "W", 0.01, 1000.0, SCENARIO_BUDGET_W["cloud"],
+        steps=log_steps(0.01, 1000.0), default_from=HOME, default_by=dict(SCENARIO_BUDGET_W),
+        help="Power the product allows for compute on your home context.",
+    )
 
 
 def _budgets(cloud: float, edge: float, mobile: float, tiny: float) -> dict[str, float]:
@@ -264,8 +271,9 @@ PART_A = Part(
     ),
     instruments=(
         Select("context_a", "Compare", context_options(), default="cloud", default_from=HOME),
-        Select("context_b", "Against", context_options(), default="tiny",
-               help="Defaults to the microcontroller; if your home is tiny, choose cloud here."),
+        Select("context_b", "Against", context_options(), default="tiny", default_from=HOME,
+               default_by={"tiny": "cloud"},
+               help="The microcontroller, or the cloud GPU when your home context is tiny."),
         Select("axis", "Axis", AXIS_OPTIONS, default="compute"),
     ),
     compute=compare_contexts,
@@ -327,19 +335,10 @@ def wall_answer(home: str) -> str:
     return WALL_OPTION[wall.axis] if wall.params <= PARAMS_MAX else "d"
 
 
-def first_wall(
-    params: float,
-    bits: int,
-    rate: float,
-    power_budget_cloud: float,
-    power_budget_edge: float,
-    power_budget_mobile: float,
-    power_budget_tiny: float,
-    home: str,
-) -> dict[str, Any]:
+def first_wall(params: float, bits: int, rate: float, power_budget: float, home: str) -> dict[str, Any]:
     """Part B model: the three envelope ratios on the home context, the binding axis and the first-wall size."""
     env = get_context(home)
-    budget = _budgets(power_budget_cloud, power_budget_edge, power_budget_mobile, power_budget_tiny)[home]
+    budget = power_budget
     chk = check_envelope(params, bits, rate, budget, home)
     wall = find_first_wall(bits, rate, budget, home)
     grid = [PARAMS_MIN * 10 ** (i / 10) for i in range(round(10 * math.log10(PARAMS_MAX / PARAMS_MIN)) + 1)]
@@ -418,7 +417,7 @@ PART_B = Part(
         ),
         answer="first_wall_answer",
     ),
-    instruments=(_params_slider(), _bits_select(), _rate_slider(), *_budget_sliders("B")),
+    instruments=(_params_slider(), _bits_select(), _rate_slider(), _home_budget_slider()),
     compute=first_wall,
     ledger_inputs={"home": HOME},
     outputs=(
@@ -622,7 +621,7 @@ PART_C = Part(
         _params_slider(),
         _bits_select(),
         _rate_slider(),
-        *_budget_sliders("C"),
+        *_budget_sliders(),
         Select("highlight", "Expand one context's ledger", context_options(), default="cloud", default_from=HOME),
     ),
     compute=four_targets,

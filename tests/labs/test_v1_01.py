@@ -152,10 +152,11 @@ def test_a_answer_ignores_instruments():
 
 
 def test_a_defaults_follow_home():
-    """Compare defaults to the home context, Against to tiny."""
+    """Compare defaults to the home context, Against to tiny (cloud when the home context is tiny)."""
     for home in ("cloud", "edge", "mobile", "tiny"):
         inputs = run("A", home=home)["inputs"]
-        assert (inputs["context_a"], inputs["context_b"], inputs["axis"]) == (home, "tiny", "compute")
+        against = "cloud" if home == "tiny" else "tiny"
+        assert (inputs["context_a"], inputs["context_b"], inputs["axis"]) == (home, against, "compute")
 
 
 def test_a_companion_rows_cloud_vs_tiny():
@@ -280,14 +281,15 @@ def test_b_failure_edge_power_at_defaults():
     assert [f["id"] for f in fails] == ["over_limit"]
     assert "25.6 W" in fails[0]["message"] and "1.28×" in fails[0]["message"]
     assert "move fewer bytes per token" in fails[0]["message"]
-    assert failure_ids("B", {"power_budget_edge": 30}, home="edge") == []
+    assert failure_ids("B", {"power_budget": 30}, home="edge") == []
     assert failure_ids("B", {"params": 5e9}, home="edge") == []
-    assert failure_ids("B", {"power_budget_edge": 20}, home="edge") == ["over_limit"]
+    assert failure_ids("B", {"power_budget": 20}, home="edge") == ["over_limit"]
 
 
-def test_b_only_home_budget_applies():
-    """On cloud, the edge budget slider changes nothing."""
-    assert raw("B", {"power_budget_edge": 1}, home="cloud")["power_ratio"] == raw("B", home="cloud")["power_ratio"]
+def test_b_budget_default_follows_home():
+    """Part B's one budget slider starts at the home context's budget: 700, 20, 5 or 0.3 W."""
+    for home, watts in BUDGET.items():
+        assert watts == run("B", home=home)["inputs"]["power_budget"]
 
 
 def test_b_chart_crosses_one_at_first_wall():
@@ -518,6 +520,9 @@ def test_instrument_declarations():
         assert (params.min, params.max, params.default, params.is_log) == (1e6, 1e12, 7e9, True)
         assert (ins["rate"].min, ins["rate"].max, ins["rate"].default, ins["rate"].step) == (1, 100, 25, 1)
         assert ins["bits"].default == "4" and [o.key for o in ins["bits"].options] == ["16", "8", "4", "3"]
+        if pid == "B":
+            assert dict(ins["power_budget"].default_by) == BUDGET and ins["power_budget"].is_log
+            continue
         for ctx, watts in BUDGET.items():
             s = ins[f"power_budget_{ctx}"]
             assert s.default == watts and s.unit == "W"
