@@ -25,8 +25,17 @@ export function traces(meta, data) {
       return { type: "scatter", mode: "lines", name: s.name, x: data.x, y: s.y, line: { color: colour, width: 2.5 },
                hovertemplate: `%{x:.3~g}: %{y:.3~g}<extra>${s.name}</extra>` };
     }
-    const colours = (s.status || []).length ? s.status.map((st) => (st === "fail" ? fail : colour)) : colour;
-    return { type: "bar", name: s.name, x: data.x, y: s.y, marker: { color: colours },
+    const status = s.status || [];
+    const failing = status.map((st) => st === "fail");
+    // one series: a failing bar is solid red (v1-00's "does not fit"); several series: it keeps its series colour
+    // (so before/after stay distinguishable) and gets a red outline and hatching.
+    const single = data.series.length === 1;
+    const marker = single
+      ? { color: failing.length ? failing.map((f) => (f ? fail : colour)) : colour }
+      : { color: colour,
+          line: { color: failing.map((f) => (f ? fail : colour)), width: failing.map((f) => (f ? 3 : 0)) },
+          pattern: { shape: failing.map((f) => (f ? "/" : "")), fgcolor: fail, solidity: 0.3, fillmode: "overlay" } };
+    return { type: "bar", name: s.name, x: data.x, y: s.y, marker,
              text: s.labels || undefined, textposition: "outside", cliponaxis: false,
              hovertemplate: `%{x}: %{y:.3~g}<extra>${s.name}</extra>` };
   });
@@ -39,8 +48,8 @@ export function layout(meta, data) {
   return {
     barmode: meta.kind === "grouped_bar" ? "group" : undefined,
     showlegend: data.series.length > 1,
-    legend: { orientation: "h", y: -0.25 },
-    margin: { l: 56, r: 12, t: 12, b: 48 },
+    legend: { orientation: "h", x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" },
+    margin: { l: 56, r: 12, t: data.series.length > 1 ? 40 : 12, b: 48 },
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: { family: token("--font-sans"), color: ink, size: 13 },

@@ -146,3 +146,24 @@ def test_wheel_hash_mismatch_is_refused(page, site_server):
     page.goto(f"{site_server}labs/v1-00/")
     page.wait_for_function("document.documentElement.dataset.engine === 'failed'", timeout=60_000)
     assert "integrity check" in page.locator("[data-engine-text]").inner_text()
+
+
+def test_v1_01_reads_the_home_context(watched, site_server):
+    """v1-01 labels the preset while v1-00 is not done; after choosing edge in v1-00 it opens in edge."""
+    page = watched.page
+    page.goto(f"{site_server}labs/v1-01/")
+    note = page.locator("[data-preset-note]")
+    assert "preset in use" in note.inner_text() and "cloud" in note.inner_text()
+    assert "cloud" == page.locator("section[data-part='A'] [data-instrument='context_a']").input_value()
+    page.goto(f"{site_server}labs/v1-00/")
+    page.locator("[data-decision] input[value='edge']").check()
+    page.goto(f"{site_server}labs/v1-01/")
+    assert "edge (from your ledger)" in note.inner_text()
+    assert "edge" == page.locator("section[data-part='A'] [data-instrument='context_a']").input_value()
+    # Part B opens on the edge budget (20 W) and, once locked, shows the power wall of the pre-computed edge defaults
+    section = page.locator("section[data-part='B']")
+    section.locator("[data-prediction] input[type=radio]").first.check()
+    section.get_by_role("button", name="Lock prediction").click()
+    assert "20.0 W" in section.get_by_role("alert").first.inner_text()
+    watched.wait_engine()
+    watched.assert_clean()
