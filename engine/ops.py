@@ -188,7 +188,7 @@ class PolicyCost:
     def message(self) -> str:
         if self.extra_misreads > self.misread_limit:
             day = "never" if self.detection_day is None else f"day {self.detection_day}"
-            return (f"Extra misreads {format_number(self.extra_misreads)} > limit {format_number(self.misread_limit)}"
+            return (f"Extra misreads {format_number(self.extra_misreads, 4)} > limit {format_number(self.misread_limit)}"
                     f" before the first alarm ({day}). First fix: add the source-share alarm.")
         if not self.label_backed:
             return "No label-backed accuracy monitor selected. First fix: add per-source accuracy (2 % audits)."
