@@ -18,11 +18,13 @@ def main(argv: list[str] | None = None) -> int:
         help="URL path the site is served under, e.g. /my-course/ for a GitHub Pages project site (default: /)",
     )
     parser.add_argument("--wheel", default=None, help="use this pre-built wheel instead of building one")
+    parser.add_argument("--labs", nargs="*", default=[], help="build only these lab ids (a quick preview)")
     args = parser.parse_args(argv)
     out = Path(args.out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        summary = build(BuildOptions(out=out, base_path=args.base_path, wheel=Path(args.wheel) if args.wheel else None))
+        summary = build(BuildOptions(out=out, base_path=args.base_path, wheel=Path(args.wheel) if args.wheel else None,
+                                    labs=tuple(args.labs)))
     except BuildError as exc:
         print(f"site build failed with {len(exc.errors)} problem(s):", file=sys.stderr)
         for e in exc.errors:
