@@ -18,8 +18,13 @@ from site_builder.build import BuildOptions, build
 def built_site(tmp_path_factory) -> Path:
     """The whole site built once per test session (validation, wheel, assets, pages, final link/hash check)."""
     out = tmp_path_factory.mktemp("site") / "dist"
-    build(BuildOptions(out=out))
+    build(BuildOptions(out=out, labs=only_labs()))
     return out
+
+
+def only_labs() -> tuple[str, ...]:
+    """LABS_ONLY="v1-02 v1-03" limits the built site and the browser tests to those labs (a contributor's loop)."""
+    return tuple(os.environ.get("LABS_ONLY", "").split())
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

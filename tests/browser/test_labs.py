@@ -8,8 +8,10 @@ import pytest
 from labs.catalog import all_labs
 from labs.schema import NumericPrediction
 
+from tests.conftest import only_labs
+
 pytestmark = pytest.mark.browser
-LABS = list(all_labs())
+LABS = [lab for lab in all_labs() if not only_labs() or lab.id in only_labs()]
 
 
 def _predict(section, part):
