@@ -31,6 +31,7 @@ ENGINE_MODULES: tuple[str, ...] = (
     "engine.responsible",
     "engine.workflow",
     "engine.sustainability",
+    "engine.capstone",
     "engine.registry.hardware",
     "engine.registry.models",
     "engine.registry.infrastructure",
