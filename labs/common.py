@@ -44,5 +44,5 @@ def envelope_table_md() -> str:
         ("active power", [format_value(e.active_power_w, "W", 3) for e in envs]),
         ("what usually breaks first", [e.breaks_first for e in envs]),
     ]
-    head = "| | " + " | ".join(e.key for e in envs) + " |\n|---|" + "---|" * len(envs) + "\n"
+    head = "| axis | " + " | ".join(e.key for e in envs) + " |\n|---|" + "---|" * len(envs) + "\n"
     return head + "\n".join(f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows)

@@ -74,3 +74,44 @@ export async function drawChart(el, meta, data) {
   if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart");
   el.dataset.drawn = String(Number(el.dataset.drawn || 0) + 1);
 }
+
+// --- text alternatives: a one-sentence summary and a data table, generated from the same data as the chart ------
+
+const fmt = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
+const show = (v) => (v === null || v === undefined ? "—" : fmt.format(v));
+
+export function summarise(meta, data) {
+  const unit = meta.y_label;
+  const parts = data.series.map((s) => {
+    const points = data.x.map((x, i) => `${typeof x === "number" ? show(x) : x}: ${show(s.y[i])}${s.labels && s.labels[i] ? ` (${s.labels[i]})` : ""}`);
+    const shown = points.length > 8 ? [...points.slice(0, 3), "…", ...points.slice(-3)] : points;
+    return `${data.series.length > 1 ? `${s.name}: ` : ""}${shown.join(", ")}`;
+  });
+  const limits = (data.lines || []).map((l) => ` A ${l.label} line at ${show(l.y)}.`).join("");
+  return `${meta.title}. ${unit}: ${parts.join("; ")}.${limits}`;
+}
+
+export function dataTable(meta, data) {
+  const table = document.createElement("table");
+  const head = table.createTHead().insertRow();
+  for (const text of [meta.x_label, ...data.series.map((s) => s.name)]) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = text;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  data.x.forEach((x, i) => {
+    const row = body.insertRow();
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = typeof x === "number" ? show(x) : x;
+    row.append(th);
+    for (const s of data.series) {
+      row.insertCell().textContent = `${show(s.y[i])}${s.labels && s.labels[i] ? ` (${s.labels[i]})` : ""}`;
+    }
+  });
+  const caption = table.createCaption();
+  caption.textContent = `${meta.title} (${meta.y_label})`;
+  return table;
+}

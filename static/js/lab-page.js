@@ -4,7 +4,7 @@
 // from the worker. View-only state (which panel is open) never reaches the ledger.
 
 import { EngineClient, LatestOnly } from "./engine-client.js";
-import { drawChart } from "./charts.js";
+import { dataTable, drawChart, summarise } from "./charts.js";
 import { Ledger, LedgerError } from "./ledger.js";
 import { showLedgerProblem } from "./ledger-ui.js";
 
@@ -100,6 +100,18 @@ class PartView {
       c.addEventListener("change", () => this.onControl(c));
     }
     this.resetButton.addEventListener("click", () => this.applyDefaults(true));
+    this.shareButton = section.querySelector("[data-share-settings]");
+    this.shareButton.addEventListener("click", async () => {
+      const link = this.shareLink();
+      const note = this.el.querySelector("[data-share-note]");
+      try {
+        await navigator.clipboard.writeText(link);
+        note.textContent = "Link copied. It carries these instrument settings, not your prediction or the answer.";
+      } catch {
+        note.textContent = `Copy this link: ${link}`;
+      }
+    });
+    this.pendingShared = this.parseShared(location.hash);
   }
 
   get locked() { return Boolean(doc.labs[LAB] && doc.labs[LAB].predictions[this.id]); }
@@ -153,6 +165,7 @@ class PartView {
     const locked = this.locked;
     for (const c of this.controls) c.disabled = !locked;
     this.resetButton.disabled = !locked;
+    this.shareButton.disabled = !locked;
     this.results.hidden = !locked;
     this.lockNote.hidden = locked;
     for (const el of this.form.elements) if (el.tagName !== "FIELDSET") el.disabled = locked;
@@ -220,7 +233,8 @@ class PartView {
     announce(`Prediction locked for Part ${this.id}. The instruments are unlocked.`);
     this.revealEl.focus();
     await this.requestReveal();
-    this.evaluate();
+    if (this.pendingShared) this.applyShared();
+    else this.evaluate();
   }
 
   formError(err) {
@@ -306,8 +320,56 @@ class PartView {
   }
 
   drawCharts(view) {
-    return Promise.all(Object.entries(view.charts).map(([id, chartData]) =>
-      drawChart(this.el.querySelector(`[data-chart="${id}"]`), this.meta.charts[id], chartData)));
+    return Promise.all(Object.entries(view.charts).map(([id, chartData]) => {
+      const meta = this.meta.charts[id];
+      this.el.querySelector(`[data-chart-summary="${id}"]`).textContent = summarise(meta, chartData);
+      this.el.querySelector(`[data-chart-table="${id}"]`).replaceChildren(dataTable(meta, chartData));
+      return drawChart(this.el.querySelector(`[data-chart="${id}"]`), meta, chartData);
+    }));
+  }
+
+  // --- shareable settings: #A&params=1e9&context=edge (instrument values only: never a prediction or an answer) --
+
+  shareLink() {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(this.inputs())) params.set(name, String(value));
+    return `${location.origin}${location.pathname}#${this.id}&${params.toString()}`;
+  }
+
+  // Returns settings from `fragment` that are valid for this part's instruments (anything else is ignored).
+  parseShared(fragment) {
+    const [partId, ...rest] = fragment.replace(/^#/, "").split("&");
+    if (partId !== this.id) return null;
+    const params = new URLSearchParams(rest.join("&"));
+    const out = {};
+    for (const [name, raw] of params) {
+      const m = this.meta.instruments[name];
+      if (!m) continue;
+      if (m.type === "range") {
+        const v = Number(raw);
+        if (!Number.isFinite(v)) continue;
+        if (m.log ? m.values.includes(v) : v >= m.min && v <= m.max) out[name] = v;
+      } else if (m.type === "select") {
+        if (m.options.some((o) => o.key === raw)) out[name] = raw;
+      } else if (raw === "true" || raw === "false") out[name] = raw === "true";
+    }
+    return out;
+  }
+
+  applyShared() {
+    if (!this.pendingShared) return;
+    const note = this.el.querySelector("[data-share-note]");
+    if (!this.locked) {
+      note.textContent = "This link carries instrument settings; they apply once you lock your prediction.";
+      return;
+    }
+    for (const c of this.controls) {
+      const v = this.pendingShared[c.dataset.instrument];
+      if (v !== undefined) this.setControl(c, v);
+    }
+    this.pendingShared = null;
+    note.textContent = "Instrument settings from the shared link applied.";
+    this.evaluate();
   }
 }
 
@@ -396,6 +458,10 @@ showPresetNote();
 for (const v of views) {
   v.applyDefaults(false);
   v.setLockedUI();
+  if (v.pendingShared) {
+    v.el.scrollIntoView();
+    v.applyShared();
+  }
 }
 bindDecisions();
 engine.start();
