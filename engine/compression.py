@@ -8,7 +8,6 @@ fidelity set's row 50 and v1-01) and 3cf64c6f (v1-10); every lookup names its re
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -229,6 +228,3 @@ def best_feasible(context: str, context_tokens: int, min_tokens_per_s: float, ga
     out.sort(key=lambda c: (not c.feasible, c.perplexity, c.total_bytes))
     return tuple(out)
 
-
-def _finite(x: float) -> bool:
-    return math.isfinite(x)

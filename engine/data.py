@@ -352,3 +352,44 @@ def plan_evaluate(scale: str, filter: str, budget_usd: float, target_pct: float,
                                                                             runs_sharing_scores), **prices)
     return PlanVerdict(scale, filter, cost.total_usd, sel.accuracy_pct, require_positive("budget_usd", budget_usd),
                        require_non_negative("target_pct", target_pct))
+
+
+# --- input pipelines ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PipelineRate:
+    """Samples/s each stage of an input pipeline can sustain; `throughput` is the slowest; `bound` names it."""
+
+    storage_per_s: float
+    preprocess_per_s: float
+    accelerator_per_s: float
+
+    @property
+    def throughput_per_s(self) -> float:
+        return min(self.storage_per_s, self.preprocess_per_s, self.accelerator_per_s)
+
+    @property
+    def bound(self) -> str:
+        rates = {"storage": self.storage_per_s, "preprocessing": self.preprocess_per_s,
+                 "accelerator": self.accelerator_per_s}
+        return min(rates, key=lambda k: rates[k])
+
+    @property
+    def accelerator_utilisation(self) -> float:
+        return self.throughput_per_s / self.accelerator_per_s
+
+
+def pipeline_throughput(bytes_per_sample: float, storage_bandwidth_bytes_per_s: float,
+                        preprocess_s_per_sample: float, workers: int, accelerator_samples_per_s: float) -> PipelineRate:
+    """Throughput of a storage → preprocessing → accelerator pipeline (stages overlap; the slowest sets the pace).
+
+    X = min(BW/b, n_workers/t_pre, X_acc)
+    Source: bottleneck analysis of a pipelined system (Lazowska et al. 1984, Quantitative System Performance, ch. 5).
+    """
+    return PipelineRate(
+        require_positive("storage_bandwidth_bytes_per_s", storage_bandwidth_bytes_per_s)
+        / require_positive("bytes_per_sample", bytes_per_sample),
+        require_positive_int("workers", workers) / require_positive("preprocess_s_per_sample", preprocess_s_per_sample),
+        require_positive("accelerator_samples_per_s", accelerator_samples_per_s),
+    )

@@ -83,3 +83,13 @@ def data_plan_cost(learn_flop_per_sample: float, samples_seen: float, score_flop
     storage = require_non_negative("pool_bytes", pool_bytes) * require_non_negative(
         "storage_usd_per_byte_s", storage_usd_per_byte_s) * months_s
     return DataPlanCost(train, score, train * c_op, score * c_op, storage)
+
+
+def cost_per_million_tokens(gpu_usd_per_h: float, tokens_per_s: float) -> float:
+    """Serving cost of a million generated tokens on one rented accelerator running flat out.
+
+    c = p_GPU / 3600 / X · 10⁶
+    Source: definition (price per hour ÷ tokens per hour).
+    """
+    return require_non_negative("gpu_usd_per_h", gpu_usd_per_h) / 3600.0 / require_positive(
+        "tokens_per_s", tokens_per_s) * 1e6

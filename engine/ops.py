@@ -220,3 +220,34 @@ def monitoring_policy_cost(monitors: Sequence[str], audit_fraction: float, label
     label_backed = any(m in ("aggregate", "per_source") for m in monitors) and audit_fraction > 0
     return PolicyCost(d_star, extra, audits, require_non_negative("misread_usd", misread_usd) * extra, reviews,
                       require_non_negative("misread_limit", misread_limit), label_backed)
+
+
+@dataclass(frozen=True)
+class RetrainCadence:
+    """Retraining interval balancing the fixed cost of a retrain against the growing cost of decayed accuracy."""
+
+    interval_days: float
+    retrain_cost_usd_per_day: float
+    decay_cost_usd_per_day: float
+
+    @property
+    def total_usd_per_day(self) -> float:
+        return self.retrain_cost_usd_per_day + self.decay_cost_usd_per_day
+
+    @property
+    def bound(self) -> str:
+        return "balanced"
+
+
+def retraining_cadence(retrain_cost_usd: float, volume_per_day: float, accuracy_decay_per_day: float,
+                       error_cost_usd: float) -> RetrainCadence:
+    """Retraining interval minimising cost per day when accuracy decays linearly between retrains.
+
+    cost/day = C_r/T + V·r·c_e·T/2  →  T* = √(2·C_r / (V·r·c_e))  (the two terms are then equal)
+    Source: economic-order-quantity form (Harris 1913) applied to linear accuracy decay.
+    """
+    c = require_positive("retrain_cost_usd", retrain_cost_usd)
+    k = require_positive("volume_per_day", volume_per_day) * require_positive(
+        "accuracy_decay_per_day", accuracy_decay_per_day) * require_positive("error_cost_usd", error_cost_usd)
+    t = math.sqrt(2.0 * c / k)
+    return RetrainCadence(t, c / t, k * t / 2.0)

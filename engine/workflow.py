@@ -216,3 +216,7 @@ def expected_gate_cost(gates_on: Sequence[str], prior_q: float = 0.5,
     rework += miss * rework_cost(discovery_stage, efforts).total_person_days
     return GatePolicyCost(sum(g.cost_person_days for g in chosen), q * rework, miss,
                           require_positive("budget_person_days", budget_person_days))
+
+# Lower-case names the lab specs use (`workflow.stages`, `workflow.gates`).
+stages = STAGES
+gates = GATES

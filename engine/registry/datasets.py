@@ -69,3 +69,6 @@ def all_tables() -> Mapping[str, Mapping[object, Cited]]:
         "datacomp_keep_fraction": FILTER_KEEP_FRACTION,
         "datacomp_scorer_flop": SCORER_FLOP_PER_PAIR,
     }
+
+# Lower-case name the lab specs use (`registry.datasets.datacomp_baselines`).
+datacomp_baselines = DATACOMP_BASELINES

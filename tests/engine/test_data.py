@@ -137,3 +137,16 @@ def test_filter_cost_parts_add_and_grow_with_volume(v, k, i):
     for o in a.options:
         assert o.total_usd == o.compute_usd + o.movement_usd
     assert b.filter_ship.total_usd >= a.filter_ship.total_usd
+
+
+def test_pipeline_bound_by_slowest_stage():
+    """Storage 2 GB/s ÷ 110 kB = 18,182/s; 16 workers ÷ 4 ms = 4,000/s; accelerator 3,000/s → accelerator-bound."""
+    p = D.pipeline_throughput(110e3, 2e9, 4e-3, 16, 3000)
+    assert (p.storage_per_s, p.preprocess_per_s, p.throughput_per_s, p.bound) == (2e9 / 110e3, 4000, 3000,
+                                                                                 "accelerator")
+    assert D.pipeline_throughput(110e3, 2e9, 4e-3, 8, 3000).bound == "preprocessing"
+
+
+def test_cost_per_million_tokens():
+    """$2.50/h at 2,954 tok/s: 2.5/3600/2,954 × 1e6 = $0.235 per million tokens."""
+    assert E.cost_per_million_tokens(2.5, 2954) == pytest.approx(2.5 / 3600 / 2954 * 1e6)

@@ -70,3 +70,18 @@ def test_sample_size_shrinks_with_effect(p0, gap):
     if p1 <= 0.01:
         return
     assert O.sample_size_one_proportion(p0, p1) <= O.sample_size_one_proportion(p0, p0 - gap / 2)
+
+
+def test_retraining_cadence_balances_terms():
+    """T* = √(2·5,000/(2,400·0.001·300)) = 3.73 days, where retrain and decay costs per day are equal."""
+    r = O.retraining_cadence(5000, 2400, 0.001, 300)
+    assert r.interval_days == pytest.approx(math.sqrt(2 * 5000 / (2400 * 0.001 * 300)))
+    assert r.retrain_cost_usd_per_day == pytest.approx(r.decay_cost_usd_per_day)
+
+
+@given(st.floats(1, 1e6), st.floats(1, 1e5), st.floats(1e-5, 0.1), st.floats(0.1, 1e3), st.floats(0.1, 10))
+def test_retraining_cadence_is_the_minimum(c, v, r, e, scale):
+    """No other interval is cheaper per day than T*."""
+    best = O.retraining_cadence(c, v, r, e)
+    t = best.interval_days * scale
+    assert best.total_usd_per_day <= c / t + v * r * e * t / 2 + 1e-9 * best.total_usd_per_day
