@@ -39,7 +39,7 @@ def main() -> None:
             "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
         for width in [int(w) for w in args.widths.split(",")]:
-            ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark" if args.dark else "light")
+            ctx = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900}, color_scheme="dark" if args.dark else "light")
             page = ctx.new_page()
             for path in pages:
                 page.goto(base + path)

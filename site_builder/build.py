@@ -32,7 +32,7 @@ from labs import runtime
 from labs.catalog import all_labs
 from labs.schema import ChoicePrediction, Lab, NumericPrediction, Select, Slider, Toggle, validate_all
 from engine.units import UNITS, format_value, spoken_value, to_base
-from site_builder import render
+from site_builder import csp, render
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -290,7 +290,8 @@ def build(options: BuildOptions) -> dict[str, Any]:
             url = _url_filter(page_path)
             html = env.get_template(template).render(
                 url=url, asset=lambda p: f"{url(p)}?v={assets[p][:10]}" if p in assets else url(p),
-                base_path=base_path, runtime_config=runtime_config, page_path=page_path, version=version, **ctx,
+                base_path=base_path, runtime_config=runtime_config, page_path=page_path, version=version,
+                csp_meta=csp.policy(meta=True), **ctx,
             )
             target = staging / page_path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -302,6 +303,7 @@ def build(options: BuildOptions) -> dict[str, Any]:
         write("sources/index.html", "sources.html", page_title="Sources", sources=_sources_context(labs_list))
         write("404.html", "404.html", page_title="Page not found", absolute=True)
         (staging / ".nojekyll").write_text("")
+        (staging / "_headers").write_text(csp.headers_file())
         manifest = {"version": version, "base_path": base_path, "wheel": runtime_config["wheel"], "assets": assets}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
 

@@ -63,3 +63,10 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"],
     }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Most browser tests use Playwright's wait_for_function, which evaluates strings: they run with the page's CSP
+    bypassed. tests/browser/test_csp.py makes its own contexts with the policy enforced."""
+    return {**browser_context_args, "bypass_csp": True}

@@ -40,7 +40,7 @@ def lock_all(page):
 @pytest.mark.parametrize("path", PAGES, ids=[p or "index" for p in PAGES])
 def test_axe_has_no_violations(browser, site_server, path, scheme):
     """axe-core reports no violations, before and (on lab pages) after every part is locked and revealed."""
-    ctx = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    ctx = browser.new_context(bypass_csp=True, color_scheme=scheme, viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
     page.goto(site_server + path)
     assert [] == run_axe(page)
@@ -56,7 +56,7 @@ def test_axe_has_no_violations(browser, site_server, path, scheme):
 @pytest.mark.parametrize("path", PAGES, ids=[p or "index" for p in PAGES])
 def test_no_horizontal_scroll_at_390px(browser, site_server, path):
     """At a phone's 390 px width no page scrolls sideways, before or after locking."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    ctx = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
     page = ctx.new_page()
     page.goto(site_server + path)
     if path.startswith("labs/"):
@@ -80,7 +80,7 @@ def tab_to(page, selector: str, limit: int = 120) -> None:
 def test_keyboard_only_walkthrough(browser, site_server, lab):
     """With the keyboard alone: lock Part A's prediction, hear it announced, move an instrument, see the output change;
     the focused control shows a visible focus ring."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
     page.goto(f"{site_server}labs/{lab.id}/")
     part = lab.parts[0]
@@ -146,7 +146,7 @@ def test_chart_has_text_alternative(page, site_server):
 
 def test_shared_link_keeps_the_lock_and_hides_the_answer(browser, site_server):
     """A shared settings link carries instrument values only; it applies after the lock, never before."""
-    ctx = browser.new_context()
+    ctx = browser.new_context(bypass_csp=True)
     page = ctx.new_page()
     page.goto(f"{site_server}labs/v1-00/#A&params=3000000000&precision=16&context=edge")
     sec = page.locator("section[data-part='A']")
