@@ -360,7 +360,7 @@ class SloCheck:
         """The missed-SLO sentence: latency, budget, the rate it implies, and the term to cut first ('' if met)."""
         if self.passes:
             return ""
-        unit = auto_unit(self.slo_s, "time")
+        unit = auto_unit(self.slo_s / 10.0, "time")  # 100 µs and 4,000 µs both read in µs; 20 ms in ms
         law = self.law
         first = {
             "overhead": f"cut fixed overhead ({format_value(law.overhead_s, unit, 3)}) before buying FLOP/s",
