@@ -209,3 +209,14 @@ def decode_step(batch: int, weight_bytes: float, kv_bytes_per_sequence: float, p
     comp_s = 2.0 * require_positive("params", params) * bsz / require_positive("peak_flop_per_s", peak_flop_per_s)
     return DecodeStep(bsz, w, kv, require_positive("capacity_bytes", capacity_bytes), mem_s, comp_s,
                       require_positive("step_budget_s", step_budget_s))
+
+
+def decode_intensity(params: float, batch: float, total_bytes: float) -> float:
+    """Arithmetic intensity of one decode step of B sequences: 2 FLOP per parameter per sequence over the bytes read.
+
+    I = 2·N·B / (W + B·K_seq)   (FLOP/B; N parameters, B sequences, total_bytes = weights + KV cache in bytes)
+    Source: v1-11 Part D reveal (cloud, 4-bit, B = 64: 2 × 6.738e9 × 64 / 72.58e9 = 11.9 FLOP/B).
+    """
+    n = require_positive("params", params)
+    bsz = require_positive("batch", batch)
+    return 2.0 * n * bsz / require_positive("total_bytes", total_bytes)

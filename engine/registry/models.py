@@ -209,6 +209,17 @@ DS_CNN_KWS_SMALL = build_record(
     family="cnn",
     ops_per_inference=spec(5.4, "MOP", S.HELLO_EDGE_OPS, "5.4 M operations per inference (Table 7)"),
 )
+# v1-11: the microcontroller's dense layer (Part A) and its 4-layer stack (Part D); a labelled teaching stand-in.
+KWS_DENSE_256 = build_record(
+    Model,
+    key="kws_dense_256",
+    name="Keyword-spotting dense stack (4 × 256 × 256, INT8)",
+    params=derived(4 * 256 * 256, "parameters", S.LABS_STAND_INS, "4 layers × 256 × 256 weights (biases ignored)"),
+    family="mlp",
+    layers=assumed(4, "count", S.LABS_STAND_INS, "a 4-layer keyword-spotting-sized stack (v1-11 Part D)"),
+    hidden=assumed(256, "count", S.LABS_STAND_INS, "256 inputs: 64 kB of INT8 weights per layer fit the MCU"),
+    ffn_hidden=assumed(256, "count", S.LABS_STAND_INS, "256 outputs per layer (square layers)"),
+)
 
 
 def _encoder(key, name, params, layers, hidden, heads) -> Model:
