@@ -393,3 +393,177 @@ def pipeline_throughput(bytes_per_sample: float, storage_bandwidth_bytes_per_s: 
         require_positive_int("workers", workers) / require_positive("preprocess_s_per_sample", preprocess_s_per_sample),
         require_positive("accelerator_samples_per_s", accelerator_samples_per_s),
     )
+
+
+# --- v1-09 additions: what each filter must score, plan cost with that scoring pass, curation vs scale --------
+
+SCORERS: tuple[str, ...] = ("l14", "l14_image", "b32")
+# The embedding model each DataComp filter runs over every pool pair (DataComp README baseline definitions):
+# CLIP score and image ∩ CLIP score pairs with ViT-L/14 (both towers); image-based clusters ViT-L/14 image
+# embeddings; the LAION-2B rule thresholds an OpenAI ViT-B/32 CLIP score at 0.28. none/basic/text need no model.
+FILTER_SCORER: dict[str, str | None] = {
+    "none": None, "basic": None, "text": None, "laion": "b32", "image": "l14_image", "clip30": "l14",
+    "image_clip": "l14",
+}
+_SCORER_MODEL: dict[str, str] = {"l14": "clip_vit_l14", "l14_image": "clip_vit_l14_image", "b32": "clip_vit_b32"}
+
+
+def scorer_model(scorer: str):
+    """The registry model behind a scorer key: 'l14' (both towers), 'l14_image' (image tower), 'b32'.
+
+    (params N, forward FLOP per pair F) = model_profile.csv row
+    Source: OpenCLIP docs/model_profile.csv (commit 3b37473b): ViT-L-14 427.62 M / 175.33 GFLOP, image tower
+    303.97 M / 162.03 GFLOP, ViT-B-32 151.28 M / 14.78 GFLOP.
+    """
+    from engine.registry import models as M
+
+    key = _SCORER_MODEL[require_choice("scorer", scorer, SCORERS)]
+    return M.CLIP_VIT_L14_IMAGE_TOWER if key == "clip_vit_l14_image" else get_model(key)
+
+
+def scoring_flop_per_pair(filter: str) -> float:
+    """Forward FLOP per pool pair that a filter spends scoring (0 for rule-based filters).
+
+    F_score = F(scorer(filter)), 0 when the filter uses no model
+    Source: DataComp README baseline definitions; FLOP from OpenCLIP model_profile.csv (the LAION-2B rule scores
+    every pair with ViT-B/32: 14.78 GFLOP, which `plan_cost` leaves out).
+    """
+    scorer = FILTER_SCORER[require_choice("filter", filter, DS.FILTERS)]
+    if scorer is None:
+        return 0.0
+    return float(scorer_model(scorer).flop_per_sample_forward)
+
+
+def curation_plan_cost(scale: str, filter: str, gpu_usd_per_h: float, mfu: float, storage_usd_per_tb_month: float,
+                       months_stored: float, runs_sharing_scores: int = 1,
+                       peak_flop_per_s: float | None = None):
+    """Dollar cost of training at a DataComp scale on a pool scored by `filter`'s own model (cloud H100 peak).
+
+    C = (3·F_learn·N_seen + F_score·N_pool/k_runs)·p/(3600·P·η) + V_pool·c_store·m
+    Same as `plan_cost`, but every filter pays for its scorer (LAION-2B rule: ViT-B/32) and prices are required.
+    Source: v1-09 Part B math peek (128 M raw: training 5.6755e18 FLOP; image ∩ CLIP scoring 2.2442e19 FLOP);
+    economics.data_plan_cost.
+    """
+    require_choice("scale", scale, DS.SCALES)
+    peak = get_context("cloud").device.peak_fp16_dense_flop_per_s if peak_flop_per_s is None else peak_flop_per_s
+    c_op = price_per_flop(gpu_usd_per_h, peak, mfu)
+    learner = get_model(DS.SCALE_MODEL[scale])
+    n = DS.POOL_SAMPLES[scale].value
+    return data_plan_cost(learner.flop_per_sample_forward, n, scoring_flop_per_pair(filter), n,
+                          DS.POOL_BYTES[scale].value, c_op,
+                          require_non_negative("storage_usd_per_tb_month", storage_usd_per_tb_month) / 1e12 / 2592000,
+                          months_stored, runs_sharing_scores)
+
+
+def next_scale(scale: str) -> str | None:
+    """The DataComp scale 10× larger than `scale`, or None above 12.8 B (no measured row).
+
+    next(small) = medium, next(medium) = large, next(large) = xlarge, next(xlarge) = None
+    Source: DataComp README (four scales, each 10× the last).
+    """
+    i = DS.SCALES.index(require_choice("scale", scale, DS.SCALES))
+    return DS.SCALES[i + 1] if i + 1 < len(DS.SCALES) else None
+
+
+@dataclass(frozen=True)
+class CurationValue:
+    """Curate the pool you have vs buy 10× more raw data (and the next DataComp model), from one starting scale.
+
+    Each arm's Δ is against the unfiltered run at `scale`. Values are points per $1,000; None where a cell is not
+    measured, a filter costs nothing extra (rule-based), or no scale exists above.
+    """
+
+    scale: str
+    filter: str
+    metric: str
+    base_pct: float
+    curated_pct: float | None
+    bigger: str | None
+    scaled_pct: float | None
+    curation_cost_usd: float
+    scale_cost_usd: float | None
+    curation_per_kusd: float | None
+    scale_per_kusd: float | None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.curation_per_kusd is None or self.scale_per_kusd is None or self.scale_per_kusd <= 0:
+            return None
+        return self.curation_per_kusd / self.scale_per_kusd
+
+    @property
+    def note(self) -> str:
+        if self.curated_pct is None:
+            return "not measured: no row for this filter at this scale, and the engine does not extrapolate"
+        if self.bigger is None:
+            return "no measured row above 12.8 B samples: the scale arm does not exist"
+        if self.curation_cost_usd <= 0:
+            return "rule-based filter: no scoring pass, so its extra cost is $0 and points per dollar are unbounded"
+        return ""
+
+
+def curation_vs_scale(scale: str, filter: str, metric: str, gpu_usd_per_h: float, mfu: float,
+                      storage_usd_per_tb_month: float, months_stored: float) -> CurationValue:
+    """Points per $1,000 of curating at `scale` with `filter`, and of moving to the next scale unfiltered.
+
+    value_cur = (A[s, f] − A[s, none]) / (C[s, f] − C[s, none]) × 1,000;
+    value_scale = (A[10s, none] − A[s, none]) / (C[10s, none] − C[s, none]) × 1,000; ratio = value_cur / value_scale
+    Source: v1-09 Part B reveal (12.17 / $63.03 → 193.1; 28.38 / $1,358.73 → 20.9; ratio 9.24); DataComp table.
+    """
+    prices = dict(gpu_usd_per_h=gpu_usd_per_h, mfu=mfu, storage_usd_per_tb_month=storage_usd_per_tb_month,
+                  months_stored=months_stored)
+    base = selection_accuracy(scale, "none", metric).accuracy_pct
+    assert base is not None  # the unfiltered row is measured at every scale
+    cur = selection_accuracy(scale, filter, metric).accuracy_pct
+    base_cost = curation_plan_cost(scale, "none", **prices).total_usd
+    d_cur = curation_plan_cost(scale, filter, **prices).total_usd - base_cost
+    cur_value = (marginal_accuracy_per_dollar(cur - base, d_cur)
+                 if cur is not None and d_cur > 0 else None)
+    big = next_scale(scale)
+    scaled = None if big is None else selection_accuracy(big, "none", metric).accuracy_pct
+    d_scale = None if big is None else curation_plan_cost(big, "none", **prices).total_usd - base_cost
+    scale_value = (marginal_accuracy_per_dollar(scaled - base, d_scale)
+                   if scaled is not None and d_scale is not None and d_scale > 0 else None)
+    return CurationValue(scale, filter, metric, base, cur, big, scaled, d_cur, d_scale, cur_value, scale_value)
+
+
+def upload_bytes(pairs: float, scale: str = "medium", keep_fraction: float = 1.0) -> float:
+    """Bytes uploaded for `pairs` collected pairs when a fraction `keep_fraction` survives filtering at the source.
+
+    U = n · (V_pool / N_pool) · k
+    Source: DataComp README (medium pool 4.5 TB for 128 M pairs → 35.16 kB per pair); v1-09 Part C reveal.
+    """
+    require_choice("scale", scale, DS.SCALES)
+    per_pair = DS.POOL_BYTES[scale].value / DS.POOL_SAMPLES[scale].value
+    return require_non_negative("pairs", pairs) * per_pair * require_fraction("keep_fraction", keep_fraction)
+
+
+def curation_plan_evaluate(scale: str, filter: str, budget_usd: float, target_pct: float, metric: str,
+                           runs_sharing_scores: int, gpu_usd_per_h: float, mfu: float,
+                           storage_usd_per_tb_month: float, months_stored: float) -> PlanVerdict:
+    """One plan's cost (scorer included) and accuracy against a budget and a target, by lookup only.
+
+    feasible iff C ≤ B ∧ A_metric ≥ A*   (A from the table; unmeasured cells are 'not measured', never guessed)
+    Source: v1-09 Part D math peek; `curation_plan_cost`; DataComp table.
+    """
+    sel = selection_accuracy(scale, filter, metric)
+    cost = curation_plan_cost(scale, filter, gpu_usd_per_h, mfu, storage_usd_per_tb_month, months_stored,
+                              require_positive_int("runs_sharing_scores", runs_sharing_scores))
+    return PlanVerdict(scale, filter, cost.total_usd, sel.accuracy_pct, require_positive("budget_usd", budget_usd),
+                       require_non_negative("target_pct", target_pct))
+
+
+def rank_plans(budget_usd: float, target_pct: float, metric: str, runs_sharing_scores: int, gpu_usd_per_h: float,
+               mfu: float, storage_usd_per_tb_month: float, months_stored: float) -> tuple[PlanVerdict, ...]:
+    """Every measured (scale, filter) cell as a plan: feasible plans first, highest accuracy first, then cheapest.
+
+    argmax A_metric over {C ≤ B ∧ A ≥ A*}; unmeasured cells are left out
+    Source: v1-09 Part D math peek (128 M: image ∩ CLIP $182.47, 32.81 % best under $200 and ≥ 31 %).
+    """
+    plans = [
+        curation_plan_evaluate(s, f, budget_usd, target_pct, metric, runs_sharing_scores, gpu_usd_per_h, mfu,
+                               storage_usd_per_tb_month, months_stored)
+        for s in DS.SCALES for f in DS.FILTERS if selection_accuracy(s, f, metric).measured
+    ]
+    plans.sort(key=lambda p: (not p.feasible, -(p.accuracy_pct or 0.0), p.cost_usd))
+    return tuple(plans)

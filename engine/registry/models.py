@@ -342,6 +342,13 @@ def _clip(key, name, params, flop_pair) -> Model:
 CLIP_VIT_B32 = _clip("clip_vit_b32", "CLIP ViT-B/32", 151.28e6, 14.78)
 CLIP_VIT_B16 = _clip("clip_vit_b16", "CLIP ViT-B/16", 149.62e6, 41.09)
 CLIP_VIT_L14 = _clip("clip_vit_l14", "CLIP ViT-L/14", 427.62e6, 175.33)
+# v1-09 Part C: the image tower alone (DataComp's image-based filter clusters L/14 image embeddings only).
+CLIP_VIT_L14_IMAGE_TOWER = build_record(
+    Model, key="clip_vit_l14_image", name="CLIP ViT-L/14 image tower",
+    params=_p(303.97e6, S.OPENCLIP_RESULTS, "model_profile.csv image_mparams 303.97 (ViT-L-14 row)"),
+    family="vit-clip",
+    flop_per_sample_forward=spec(162.03, "GFLOP", S.OPENCLIP_RESULTS, "model_profile.csv image_gflops per image"),
+)
 
 _dp_in, _dp_hidden, _dp_out = 60, 1000, 10
 DP_MNIST_MLP = build_record(
