@@ -65,6 +65,69 @@ GATES: tuple[Gate, ...] = tuple(
     )
 )
 
+# --- v1-03 additions: what each stage produces, what a constraint invalidates, calendar time ------------------
+
+STAGE_ARTEFACTS: tuple[str, ...] = (
+    "requirements",
+    "datasets",
+    "trained checkpoints",
+    "evaluation reports",
+    "integration builds",
+    "fielded releases",
+)
+
+CITED_V1_03 = {
+    "invalidated_hardware_envelope": assumed(
+        0, "fraction", S.LABS_ASSUMPTIONS, "v1-03: a hardware-envelope constraint leaves the labelled data reusable "
+        "(stage 2 f = 0); every other stage up to discovery is redone (f = 1)"
+    ),
+    "invalidated_data_rights": assumed(
+        1, "fraction", S.LABS_ASSUMPTIONS, "v1-03: a data-rights constraint invalidates every stage, data included"
+    ),
+    "working_days_per_week": assumed(5, "count", S.LABS_ASSUMPTIONS, "v1-03 calendar: five working days a week"),
+}
+_DATA_STAGE_F = {
+    "hardware_envelope": CITED_V1_03["invalidated_hardware_envelope"].value,
+    "data_rights": CITED_V1_03["invalidated_data_rights"].value,
+}
+
+
+def invalidation_profile(constraint_type: str, stages: int = 6) -> tuple[float, ...]:
+    """Fraction f_i of each stage's work a late-found constraint invalidates, by kind of constraint.
+
+    hardware envelope: f = [1, 0, 1, 1, 1, 1] (the data survive);  data rights: f = [1, 1, 1, 1, 1, 1]
+    Args:
+        constraint_type: 'hardware_envelope' or 'data_rights'; stages: how many stages (≥ 2).
+    Returns:
+        f_1 … f_n (fractions). Teaching assumptions, editable in v1-03 Part B.
+    Source: v1-03 Part B (R(5) = 5 + 0 + 10 + 20 + 40 = 75 → 15× with the data reusable).
+    """
+    from engine.errors import require_choice
+
+    kind = require_choice("constraint_type", constraint_type, tuple(_DATA_STAGE_F))
+    n = require_positive_int("stages", stages)
+    if n < 2:
+        raise EngineInputError(f"`stages` must be at least 2 (got {stages!r})")
+    return tuple([1.0, _DATA_STAGE_F[kind]] + [1.0] * (n - 2))
+
+
+def calendar_working_days(person_days: float, team_size: float) -> float:
+    """Working days a team needs for an effort when everyone works on it in parallel.
+
+    D = W / n   (W person-days, n people; 80 person-days / 2.5 people = 32 working days)
+    Source: definition; v1-03 Part A reveal.
+    """
+    return require_non_negative("person_days", person_days) / require_positive("team_size", team_size)
+
+
+def calendar_weeks(person_days: float, team_size: float) -> float:
+    """Calendar weeks for an effort: working days ÷ 5 working days per week.
+
+    weeks = W / (n · 5)   (80 / (2.5 × 5) = 6.4 weeks)
+    Source: definition; v1-03 Part A/C calendar outputs (five-day week, assumption).
+    """
+    return calendar_working_days(person_days, team_size) / CITED_V1_03["working_days_per_week"].value
+
 
 def plan_efforts(e1_person_days: float = 5.0, growth_ratio: float = 2.0, stages: int = 6) -> tuple[float, ...]:
     """Stage efforts of a plan where E₂ = E₁ and later stages grow geometrically.
