@@ -435,3 +435,203 @@ def check_fit(num_bytes: float, capacity_bytes: float, where: str = "") -> FitCh
     b = require_positive("num_bytes", num_bytes)
     m = require_positive("capacity_bytes", capacity_bytes)
     return FitCheck(num_bytes=b, capacity_bytes=m, ratio=b / m, where=where)
+
+
+# --- v1-08: adapters, sharding by bytes, and the per-GPU training-memory check --------------------------------
+
+
+def adapter_state_bytes(params: float, trainable_fraction: float, frozen_bits: float = 16, weight_bits: float = 16,
+                        master_copy: bool = True, optimizer: str = "adam", state_bits: float = 32) -> ModelStates:
+    """Model states of adapter fine-tuning: a frozen base stored once, full training state for the adapters only.
+
+    M = N·b_f/8 + f·N·(b_w + b_g + b_master + k·b_s)/8   (bytes); at 16-bit base and mixed-precision Adam,
+    β = 2 + 16·f bytes per base parameter. The frozen base is counted under `weights_bytes`.
+    Args:
+        params: base-model parameters N (count, > 0).
+        trainable_fraction: adapter parameters as a fraction f of N, in (0, 1].
+        frozen_bits: storage bits of the frozen base weights b_f.
+        weight_bits, master_copy, optimizer, state_bits: as in `model_state_bytes`, for the adapter parameters.
+    Returns:
+        ModelStates in bytes; `total_bytes` is the sum.
+    Source: Hu et al. 2021 (LoRA) §4.1 (pretrained weights frozen, only the low-rank matrices trained);
+    Rajbhandari et al. 2020 (ZeRO) §3.1 for the 16 B per trained parameter.
+    """
+    n = require_positive("params", params)
+    f = require_positive("trainable_fraction", require_fraction("trainable_fraction", trainable_fraction))
+    frozen = n * require_positive("frozen_bits", frozen_bits) / 8.0
+    trained = model_state_bytes(n * f, weight_bits, master_copy, optimizer, state_bits)
+    return ModelStates(frozen + trained.weights_bytes, trained.gradients_bytes, trained.master_bytes,
+                       trained.optimizer_bytes)
+
+
+def shard_state_bytes(weights_bytes: float, gradients_bytes: float, optimizer_bytes: float, gpus: int,
+                      stage: int) -> ShardedStates:
+    """Per-GPU model states under ZeRO sharding, from the unsharded byte totals.
+
+    M = W/g₃ + G/g₂ + K/g₁, g_i = N_d when stage ≥ i else 1; K = master copy + moments (bytes)
+    communication: 1.0× plain data parallel for stages 0–2, 1.5× for stage 3
+    Args:
+        weights_bytes W, gradients_bytes G, optimizer_bytes K: unsharded totals in bytes (≥ 0).
+        gpus: data-parallel GPUs N_d (count ≥ 1); stage: ZeRO stage 0–3.
+    Source: Rajbhandari et al. 2020 (ZeRO) §5.1–5.3 (P_os, P_os+g, P_os+g+p) and §7 (1.5× volume for stage 3).
+    """
+    w = require_non_negative("weights_bytes", weights_bytes)
+    gr = require_non_negative("gradients_bytes", gradients_bytes)
+    k = require_non_negative("optimizer_bytes", optimizer_bytes)
+    g = require_positive_int("gpus", gpus)
+    st = int(require_choice("stage", stage, (0, 1, 2, 3)))  # type: ignore[call-overload]
+    g1 = g if st >= 1 else 1
+    g2 = g if st >= 2 else 1
+    g3 = g if st >= 3 else 1
+    return ShardedStates(w / g3, gr / g2, k / g1, st, 1.5 if st == 3 else 1.0)
+
+
+@dataclass(frozen=True)
+class LayerActivations:
+    """One transformer layer's saved activations by block (bytes, 16-bit); parts add to `total_bytes`."""
+
+    attention_bytes: float  # 11·sbh: QKV input, Q and K, V, output-projection input, dropout mask
+    mlp_bytes: float  # 19·sbh (GELU-class) or 11·sbh (ReLU / sigmoid)
+    layernorm_bytes: float  # 4·sbh: the inputs of the two LayerNorms
+    scores_bytes: float  # 5·a·s²·b: softmax output, its dropout mask and output (0 with fused attention)
+
+    @property
+    def total_bytes(self) -> float:
+        return self.attention_bytes + self.mlp_bytes + self.layernorm_bytes + self.scores_bytes
+
+
+def layer_activation_blocks(seq_len: float, micro_batch: float, hidden: float, heads: float,
+                            nonlinearity: str = "gelu", attention: str = "fused") -> LayerActivations:
+    """Saved activations of one transformer layer, block by block (no recomputation).
+
+    attention 11·sbh + scores 5·a·s²·b (naive only);  MLP 19·sbh (GELU-class) or 11·sbh (ReLU/sigmoid: the 8·sbh
+    nonlinearity input is not kept, the derivative is rebuilt from the stored output);  LayerNorms 4·sbh
+    Sum: s·b·h·(c + 5as/h), c = 34 or 26, as in `activation_bytes` (bytes; s tokens, b sequences, h width, a heads).
+    Source: Korthikanti et al. 2022, §4.1 and eq. 1 (per-block counts); the 26 variant from v1-05's saved-state rule.
+    """
+    s = require_positive("seq_len", seq_len)
+    b = require_positive("micro_batch", micro_batch)
+    h = require_positive("hidden", hidden)
+    a = require_positive("heads", heads)
+    require_choice("nonlinearity", nonlinearity, NONLINEARITIES)
+    require_choice("attention", attention, ("fused", "naive"))
+    sbh = s * b * h
+    mlp = (19.0 if nonlinearity == "gelu" else 11.0) * sbh
+    scores = 5.0 * a * s * s * b if attention == "naive" else 0.0
+    return LayerActivations(11.0 * sbh, mlp, 4.0 * sbh, scores)
+
+
+TRAINING_COMPONENTS: tuple[str, ...] = ("optimizer_state", "weights", "gradients", "activations")
+
+
+def _ratio_text(r: float) -> str:
+    """A demand / limit factor: 3 significant figures below 1,000, whole units above (106,812)."""
+    if r >= 1_000:
+        return format_number(r, int(math.floor(math.log10(r))) + 1)
+    return format_number(r, 3)
+
+
+@dataclass(frozen=True)
+class TrainingMemory:
+    """One GPU's training memory: model-state parts + activations against a capacity; parts add to `total_bytes`.
+
+    `binding` names the component the first fix should attack: the largest model-state part when the states alone
+    do not fit, else the largest part overall (ties in the order of TRAINING_COMPONENTS).
+    """
+
+    weights_bytes: float
+    gradients_bytes: float
+    optimizer_bytes: float
+    activation_bytes: float
+    capacity_bytes: float
+    gpus: int
+    stage: int
+    where: str = ""
+
+    @property
+    def states_bytes(self) -> float:
+        return self.weights_bytes + self.gradients_bytes + self.optimizer_bytes
+
+    @property
+    def total_bytes(self) -> float:
+        return self.states_bytes + self.activation_bytes
+
+    @property
+    def ratio(self) -> float:
+        return self.total_bytes / self.capacity_bytes
+
+    @property
+    def fits(self) -> bool:
+        return self.total_bytes <= self.capacity_bytes
+
+    @property
+    def states_fit(self) -> bool:
+        return self.states_bytes <= self.capacity_bytes
+
+    def component_bytes(self, component: str) -> float:
+        require_choice("component", component, TRAINING_COMPONENTS)
+        return {"optimizer_state": self.optimizer_bytes, "weights": self.weights_bytes,
+                "gradients": self.gradients_bytes, "activations": self.activation_bytes}[component]
+
+    @property
+    def binding(self) -> str:
+        candidates = TRAINING_COMPONENTS if self.states_fit else TRAINING_COMPONENTS[:3]
+        return max(candidates, key=lambda c: (self.component_bytes(c), -candidates.index(c)))
+
+    def first_fix(self) -> str:
+        """The lever that shrinks the binding component, in words."""
+        c = self.binding
+        amount = format_auto(self.component_bytes(c), "bytes")
+        across = f"across the {self.gpus} GPUs" if self.gpus > 1 else "across GPUs"
+        if c == "optimizer_state":
+            if self.stage < 1:
+                fix = f"shard the {amount} of optimizer state {across} (ZeRO-1)"
+                return fix + (", or train fewer parameters" if self.gpus == 1 else "")
+            return f"8-bit optimizer states, or adapters instead of full fine-tuning ({amount} of optimizer state)"
+        if c == "weights":
+            if self.gpus > 1 and self.stage < 3:
+                return f"shard the {amount} of weights {across} (ZeRO-3)"
+            return f"a smaller model, or adapters on a frozen base ({amount} of weights)"
+        if c == "gradients":
+            if self.gpus > 1 and self.stage < 2:
+                return f"shard the {amount} of gradients {across} (ZeRO-2)"
+            return f"train fewer parameters ({amount} of gradients)"
+        return f"full activation checkpointing (+33 % compute), or a shorter sequence or micro-batch ({amount})"
+
+    def message(self) -> str:
+        """The out-of-memory sentence: value, limit, unit, factor over and the first fix ('' when it fits)."""
+        if self.fits:
+            return ""
+        total = format_auto(self.total_bytes, "bytes", 4)
+        cap = format_auto(self.capacity_bytes, "bytes")
+        r = _ratio_text(self.ratio)
+        if self.activation_bytes == 0:
+            return (f"Out of memory before training starts: model states {total}{self.where} > {cap} ({r}×). "
+                    f"First fix: {self.first_fix()}.")
+        prefix = "" if self.states_fit else "the model states, not the activations: "
+        return (f"Out of memory: {total}{self.where} > {cap} ({r}×); activations are "
+                f"{format_auto(self.activation_bytes, 'bytes', 4)} of it. First fix: {prefix}{self.first_fix()}.")
+
+
+def check_training_memory(weights_bytes: float, gradients_bytes: float, optimizer_bytes: float,
+                          activation_bytes_total: float, capacity_bytes: float, gpus: int = 1, stage: int = 0,
+                          where: str = "") -> TrainingMemory:
+    """Per-GPU training memory = weights + gradients + optimizer state + activations, against a capacity.
+
+    M = W + G + K + A;  fits when M ≤ C;  ratio r = M / C
+    Args:
+        weights_bytes W, gradients_bytes G, optimizer_bytes K (master copy + moments): per-GPU bytes (≥ 0).
+        activation_bytes_total A: activations kept for backward, bytes (≥ 0; 0 = before the first activation).
+        capacity_bytes C: the GPU's (or device's) memory, bytes (> 0).
+        gpus, stage: the data-parallel width and ZeRO stage the states were sharded with (they choose the fix).
+        where: text after the total in the message, e.g. " per GPU".
+    Source: Rajbhandari et al. 2020 (ZeRO) §3 (model states vs residual states); v1-08 Parts A, B and D.
+    """
+    return TrainingMemory(require_non_negative("weights_bytes", weights_bytes),
+                          require_non_negative("gradients_bytes", gradients_bytes),
+                          require_non_negative("optimizer_bytes", optimizer_bytes),
+                          require_non_negative("activation_bytes_total", activation_bytes_total),
+                          require_positive("capacity_bytes", capacity_bytes),
+                          require_positive_int("gpus", gpus),
+                          int(require_choice("stage", stage, (0, 1, 2, 3))),  # type: ignore[call-overload]
+                          str(where))
