@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.errors import require_non_negative, require_positive, require_positive_int
-from engine.provenance import assumed, derived
+from engine.provenance import assumed, derived, measured
 from engine.registry import sources as S
 from engine.units import format_number, format_value
 
@@ -28,6 +28,11 @@ CITED = {
     "llm7b_eager_ops_model": assumed(5, "count", S.LABS_ASSUMPTIONS, "7B-class model-level eager ops (1,221 total)"),
     "llm7b_fused_ops_per_layer": assumed(10, "count", S.LABS_ASSUMPTIONS, "7B-class fused ops per layer"),
     "llm7b_fused_ops_model": assumed(4, "count", S.LABS_ASSUMPTIONS, "7B-class model-level fused ops (324 total)"),
+    # v1-07 Part C calibration check: two knobs fitted to gpt-fast's published eager and compiled rates
+    "gpt_fast_t_dispatch_s": assumed(32, "us", S.GPT_FAST_BLOG, "fitted: eager host cost per op that gives 25.5 tokens/s"),
+    "gpt_fast_bandwidth_efficiency": assumed(0.74, "fraction", S.GPT_FAST_BLOG, "fitted: achieved fraction of HBM bandwidth"),
+    "gpt_fast_eager_tokens_per_s": measured(25.5, "tokens/s", S.GPT_FAST_BLOG, "eager baseline, Llama-2-7B, A100-80GB"),
+    "gpt_fast_compiled_tokens_per_s": measured(107.0, "tokens/s", S.GPT_FAST_BLOG, "torch.compile, Llama-2-7B, A100-80GB"),
 }
 
 
