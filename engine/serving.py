@@ -294,3 +294,86 @@ def batch_throughput(batch: int, fixed_s: float, per_item_s: float) -> BatchThro
 
 def _fmt_ms(t: float) -> str:
     return format_value(t, "ms")
+
+
+def periodic_response_time(arrival_rate_per_s: float, service_s: float, servers: int = 1) -> float:
+    """Response time of a deterministic (D/D/c) server fed at a fixed period: S while it keeps up, else ∞.
+
+    T = S for ρ = λS/c ≤ 1 (no request ever waits: c_a² = c_s² = 0 in Kingman); T = ∞ for ρ > 1
+    Source: Kingman 1961 with zero variability; v1-13 Part D (tiny, T = S = 100 ms while ρ ≤ 1).
+    """
+    lam = require_non_negative("arrival_rate_per_s", arrival_rate_per_s)
+    s = require_positive("service_s", service_s)
+    c = require_positive_int("servers", servers)
+    return s if lam * s / c <= 1.0 else math.inf
+
+
+def replicas_for_slo(arrival_rate_per_s: float, service_s: float, slo_s: float, max_servers: int,
+                     quantile: float = 0.99) -> int | None:
+    """Fewest M/M/c replicas (≤ max_servers) whose response quantile meets the SLO; None if none does.
+
+    c* = min{c ≤ c_max : t_q(λ, c, S) ≤ SLO}
+    Source: v1-13 Part D (150 × 2 req/s, S = 20 ms, SLO 250 ms → c* = 7, p99 123.4 ms); Erlang C tail as in
+    mmc_response_quantile.
+    """
+    lam = require_non_negative("arrival_rate_per_s", arrival_rate_per_s)
+    s = require_positive("service_s", service_s)
+    slo = require_positive("slo_s", slo_s)
+    c_max = require_positive_int("max_servers", max_servers)
+    target = 1.0 - require_fraction("quantile", quantile, open_upper=True)
+    for c in range(1, c_max + 1):
+        # t_q ≤ SLO ⇔ P(T > SLO) ≤ 1 − q, because the tail falls as t grows
+        if mmc(lam, s, c).stable and mmc_response_tail(slo, lam, s, c) <= target:
+            return c
+    return None
+
+
+def mmc_response_quantile_tol(arrival_rate_per_s: float, service_s: float, servers: int, quantile: float = 0.99,
+                              rel_tol: float = 1e-12) -> float:
+    """Quantile of M/M/c response time by bisection on the tail, stopped at a relative tolerance; ∞ when unstable.
+
+    t_q: P(T > t_q) = 1 − q, bracketed until hi − lo ≤ rel_tol·hi
+    Source: as mmc_response_quantile (v1-13 Part D: c = 4, 150 req/s, S = 20 ms → p99 120.1 ms); the tolerance
+    bounds the work so an interactive page can sweep replica counts.
+    """
+    q = require_fraction("quantile", quantile, open_upper=True)
+    tol = require_positive("rel_tol", rel_tol)
+    if not mmc(arrival_rate_per_s, service_s, servers).stable:
+        return math.inf
+    target = 1.0 - q
+    lo, hi = 0.0, service_s
+    while mmc_response_tail(hi, arrival_rate_per_s, service_s, servers) > target:
+        lo, hi = hi, hi * 2.0
+    while hi - lo > tol * hi:
+        mid = (lo + hi) / 2.0
+        if mmc_response_tail(mid, arrival_rate_per_s, service_s, servers) > target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2.0
+
+
+def admission_cap_by_tail(service_s: float, servers: int, slo_s: float, quantile: float = 0.99,
+                          offered_per_s: float = 0.0, rel_tol: float = 1e-12) -> Admission:
+    """Largest arrival rate whose M/M/c response quantile meets the SLO, by bisection on the tail at t = SLO.
+
+    λ_cap = max{λ : P(T > SLO | λ, c, S) ≤ 1 − q}   (≡ t_q(λ) ≤ SLO: the tail falls with t and rises with λ)
+    Source: v1-13 Part D (c = 3, S = 30 ms, SLO 300 ms → 83.5 req/s; c = 1, S = 40 ms, SLO 400 ms → 13.49 req/s);
+    the same answer as admission_cap_for_slo with one tail evaluation per step instead of a nested bisection.
+    """
+    s = require_positive("service_s", service_s)
+    c = require_positive_int("servers", servers)
+    slo = require_positive("slo_s", slo_s)
+    target = 1.0 - require_fraction("quantile", quantile, open_upper=True)
+    tol = require_positive("rel_tol", rel_tol)
+    offered = require_non_negative("offered_per_s", offered_per_s)
+    if mmc_response_tail(slo, 0.0, s, c) > target:
+        return Admission(0.0, offered, c, s)
+    lo, hi = 0.0, c / s
+    while hi - lo > tol * hi:
+        mid = (lo + hi) / 2.0
+        if mmc_response_tail(slo, mid, s, c) <= target:
+            lo = mid
+        else:
+            hi = mid
+    return Admission(lo, offered, c, s)

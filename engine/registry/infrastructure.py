@@ -91,6 +91,19 @@ _CONSTANTS: tuple[Constant, ...] = (
     _c("failures.llama3_planned", "Planned interruptions", measured(47, "count", S.LLAMA3_PAPER, "§3.3.4: 47 planned")),
     _c("failures.llama3_unexpected", "Unexpected interruptions",
        measured(419, "count", S.LLAMA3_PAPER, "Table 5: 419 unexpected")),
+    # serving replicas per box and reference service times (v1-13)
+    _c("serving.hgx_h100_gpus", "GPUs in one HGX H100 server (one model replica per GPU)",
+       spec(8, "count", S.H100_DATASHEET, "HGX H100 8-GPU server form factor")),
+    _c("serving.orin_dla_engines", "NVDLA engines on a Jetson AGX Orin 64 GB module",
+       spec(2, "count", S.ORIN_DATASHEET, "2× NVDLA v2.0 deep-learning accelerators beside the GPU")),
+    _c("serving.service_time_cloud", "Mean service time, one inference of the cloud reference model (H100)",
+       assumed(20, "ms", S.LABS_ASSUMPTIONS, "v1-13: one request of the reference model on one GPU replica")),
+    _c("serving.service_time_edge", "Mean service time, one inference of the edge reference model (Orin)",
+       assumed(30, "ms", S.LABS_ASSUMPTIONS, "v1-13: one frame of the edge reference model on one Orin engine")),
+    _c("serving.service_time_mobile", "Mean service time, one inference of the mobile reference model (phone NPU)",
+       assumed(40, "ms", S.LABS_ASSUMPTIONS, "v1-13: one tap of the mobile reference model on the phone")),
+    _c("serving.service_time_tiny", "Mean service time, one inference of the tiny reference model (STM32H743)",
+       assumed(100, "ms", S.LABS_ASSUMPTIONS, "v1-13: one sensor window of the tiny reference model on the MCU")),
 )
 
 CONSTANTS: Mapping[str, Constant] = {c.key: c for c in _CONSTANTS}
