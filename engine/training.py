@@ -197,3 +197,22 @@ def failure_shares(counts: Mapping[str, float]) -> dict[str, float]:
     total = sum(require_non_negative(f"counts[{k}]", v) for k, v in counts.items())
     require_positive("total count", total)
     return {k: v / total for k, v in counts.items()}
+
+
+# --- v1-05: one adaptation step of a square MLP -----------------------------------------------------------------
+
+
+def mlp_step_flop(width: float, depth: float, batch: float, mode: str = "frozen") -> float:
+    """FLOP of one training step through L square hidden layers of width W (the small head ignored).
+
+    frozen: F = 2 · (2·B·W²·L)   forward + input-gradient GEMMs (frozen weights need no weight gradient)
+    full:   F = 3 · (2·B·W²·L)   forward + input gradient + weight gradient
+    Args: width W, depth L (hidden layers), batch B (counts, > 0); mode 'frozen' or 'full'. Returns FLOP.
+    Source: v1-05 Part B reveal (2 × 2 × 1024 × 4096² × 8 = 5.50e11 FLOP); backward ≈ 2× forward when weights
+    train (Kaplan et al. 2020 §2.1).
+    """
+    from engine.errors import require_choice
+
+    passes = {"frozen": 2.0, "full": 3.0}[require_choice("mode", mode, ("frozen", "full"))]
+    w = require_positive("width", width)
+    return passes * 2.0 * require_positive("batch", batch) * w * w * require_positive("depth", depth)
