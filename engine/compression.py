@@ -228,3 +228,336 @@ def best_feasible(context: str, context_tokens: int, min_tokens_per_s: float, ga
     out.sort(key=lambda c: (not c.feasible, c.perplexity, c.total_bytes))
     return tuple(out)
 
+
+
+# --- v1-10 additions: one lookup across both README revisions, the bit sweep, the quality gate, MCU evidence,
+# --- and a deployment check whose failure sentence names the first fix ----------------------------------------
+
+LLAMA_SIZES: tuple[str, ...] = _MODELS_BY_SIZE
+ROW_METHODS: tuple[str, ...] = ("rtn", "gptq", "gptq_g128")
+METHOD_TEXT: Mapping[str, str] = {
+    "fp16": "FP16", "rtn": "RTN", "gptq": "GPTQ", "gptq_g128": "GPTQ g128", "gptq_g64": "GPTQ g64",
+}
+
+
+@dataclass(frozen=True)
+class RowLookup:
+    """One measured row (or None with the reason) with its own revision's FP16 reference and checkpoint size."""
+
+    model: str
+    method: str  # the method actually looked up (GPTQ g128 is read as GPTQ g64 at 2 bits)
+    bits: int
+    perplexity: float | None
+    fp16_perplexity: float
+    revision: str
+    size_bytes: float | None
+    note: str
+
+    @property
+    def in_table(self) -> bool:
+        return self.perplexity is not None
+
+    @property
+    def ratio(self) -> float | None:
+        """PPL_b / PPL_16 against the FP16 row of the same revision."""
+        return None if self.perplexity is None else self.perplexity / self.fp16_perplexity
+
+    @property
+    def degradation(self) -> float | None:
+        """Δ = PPL_b / PPL_16 − 1."""
+        return None if self.perplexity is None else self.perplexity / self.fp16_perplexity - 1.0
+
+    @property
+    def label(self) -> str:
+        return "FP16" if self.method == "fp16" else f"{METHOD_TEXT[self.method]} {self.bits}-bit"
+
+
+def lookup_row(model: str, method: str, bits: int, include_2bit: bool = True) -> RowLookup:
+    """The table row for (model, method, bits): README 3cf64c6f for 16/4/3 bits, 01069233 for the 2-bit rows.
+
+    ppl = T_rev[model, method, bits];  ratio = ppl / T_rev[model, fp16, 16] (same revision); GPTQ g128 at 2 bits is
+    read as the only grouped 2-bit row, GPTQ g64. No interpolation, no extrapolation: absent rows return None.
+    Source: GPTQ-for-LLaMa README, commits 3cf64c6f (16/4/3-bit) and 01069233 (2-bit, FP16 5.67); v1-10 Part B.
+    """
+    require_choice("model", model, LLAMA_SIZES)
+    require_choice("method", method, ("fp16",) + ROW_METHODS)
+    b = int(require_choice("bits", int(bits), (16, 8, 4, 3, 2)))
+    if b == 16 or method == "fp16":
+        b, method = 16, "fp16"
+    revision = "01069233" if b == 2 else "3cf64c6f"
+    used = "gptq_g64" if (b == 2 and method == "gptq_g128") else method
+    base = quality_lookup(model, "fp16", 16, revision).perplexity
+    if base is None:  # 33B and 65B have no FP16 row in the older revision (nor any 2-bit row)
+        base = quality_lookup(model, "fp16", 16, "3cf64c6f").perplexity
+    assert base is not None
+    if b == 2 and not include_2bit:
+        return RowLookup(model, used, b, None, base, revision, None, "2-bit rows hidden (README rev. 01069233)")
+    q = quality_lookup(model, used, b, revision)
+    size = checkpoint_bytes(model, used, b) if revision == "3cf64c6f" else None
+    note = q.note if q.in_table else "not in table: requires evaluation"
+    return RowLookup(model, used, b, q.perplexity, base, revision, size, note)
+
+
+@dataclass(frozen=True)
+class BitSweep:
+    """Every measured bit-width of one model and method, and the cliff (None when no row more than doubles)."""
+
+    model: str
+    method: str
+    rows: tuple[RowLookup, ...]
+    factor: float
+
+    @property
+    def cliff_bits(self) -> int | None:
+        for row in self.rows:
+            if row.bits < 16 and row.ratio is not None and row.ratio > self.factor:
+                return row.bits
+        return None
+
+
+def bit_sweep(model: str, method: str, include_2bit: bool = True, factor: float = 2.0) -> BitSweep:
+    """Perplexity at 16, 4, 3 and 2 bits (measured rows only) and the first bit-width whose ratio exceeds `factor`.
+
+    cliff = max{b : PPL_b / PPL_16 > 2} over measured b, scanning 4 → 3 → 2 (the first bit-width, going down, at
+    which perplexity more than doubles)
+    Source: v1-10 Part B math peek; GPTQ-for-LLaMa README revisions 3cf64c6f and 01069233.
+    """
+    require_positive("factor", factor)
+    rows = tuple(lookup_row(model, method, b, include_2bit) for b in (16, 4, 3, 2))
+    return BitSweep(model, method, rows, factor)
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    """A row against the quality gate PPL ≤ PPL_16 · (1 + g), with the first fix when it fails."""
+
+    row: RowLookup
+    gate: float
+    fix: RowLookup | None
+
+    @property
+    def limit(self) -> float:
+        return self.row.fp16_perplexity * (1.0 + self.gate)
+
+    @property
+    def passes(self) -> bool | None:
+        """True / False, or None when the row is not in the table (nothing to check)."""
+        if self.row.perplexity is None:
+            return None
+        return self.row.perplexity <= self.limit + 1e-12
+
+    def message(self) -> str:
+        if self.passes is not False:
+            return ""
+        r = self.row
+        assert r.perplexity is not None
+        text = (f"Quality gate failed: perplexity {r.perplexity:,.2f} > limit {self.limit:.2f} "
+                f"(FP16 {r.fp16_perplexity:.2f} + {self.gate * 100:g} %). ")
+        if self.fix is None:
+            return text + "First fix: return to FP16 weights; no compressed row of this model passes the gate."
+        f = self.fix
+        assert f.perplexity is not None and f.degradation is not None
+        same_bits = [lookup_row(r.model, m, r.bits) for m in ROW_METHODS] if r.bits in (4, 3) else []
+        best_same = min((x for x in same_bits if x.perplexity is not None), key=lambda x: x.perplexity or 0.0,
+                        default=None)
+        text += f"First fix: {f.label} ({f.perplexity:.2f}, +{f.degradation * 100:.1f} %)"
+        if (f.bits != r.bits and best_same is not None and best_same.method != r.method
+                and best_same.perplexity is not None and best_same.degradation is not None):
+            text += (f"; the best {r.bits}-bit method, {METHOD_TEXT[best_same.method]} ({best_same.perplexity:.2f}, "
+                     f"+{best_same.degradation * 100:.1f} %), still fails a {self.gate * 100:g} % gate")
+        return text + "."
+
+
+def gate_check(model: str, method: str, bits: int, gate: float, include_2bit: bool = True) -> GateCheck:
+    """Check a row against PPL ≤ PPL_16 · (1 + g); the first fix is the fewest-bit passing row of the same model.
+
+    pass iff PPL_b / PPL_16 − 1 ≤ g;  fix = argmin_{b, method: pass} (b, PPL) over measured 3- and 4-bit rows
+    Source: v1-10 Part B failure state; GPTQ-for-LLaMa README 3cf64c6f.
+    """
+    g = require_positive("gate", require_fraction("gate", gate))
+    row = lookup_row(model, method, bits, include_2bit)
+    fix = None
+    for b in (3, 4):
+        passing = [x for x in (lookup_row(model, m, b) for m in ROW_METHODS)
+                   if x.degradation is not None and x.degradation <= g + 1e-12]
+        if passing:
+            fix = min(passing, key=lambda x: x.perplexity or 0.0)
+            break
+    return GateCheck(row, g, fix)
+
+
+@dataclass(frozen=True)
+class McuRow:
+    """One row of the tiny evidence: weights (None when the paper does not print them), top-1 and the fit verdict."""
+
+    key: str
+    label: str
+    weight_bytes: float | None
+    top1_pct: float
+    fits: bool | None  # None: not reported for this device
+    note: str
+
+
+# Rusci et al. 2020 (abstract): the mixed INT4/INT8 MobileNetV1 was deployed on a device with 2 MB of flash and
+# 512 kB of RAM, so its weights are at most 2 MB.
+MCU_MIXED_DEPLOYMENT_FLASH: Cited = measured(
+    2, "MB", S.RUSCI_2020, "abstract: end-to-end deployment on a device with 2 MB of FLASH and 512 kB of RAM")
+
+
+def mcu_evidence(budget_bytes: float) -> tuple[McuRow, ...]:
+    """The tiny context's evidence: MobileNetV1 FP32 (does it fit?), the mixed INT4/INT8 deployment, prior INT8.
+
+    W_fp32 = N · 4 B (16.8 MB for 4.2 M parameters); fit iff W ≤ M_flash; the mixed network fits where its reported
+    deployment flash (2 MB) ≤ M_flash; prior 8-bit MCU networks: accuracy only (68 − 8 = 60 %), size not reported.
+    Source: Howard et al. 2017 Table 8 (4.2 M, 70.6 %); Rusci, Capotondi, Benini 2020 (MLSys), abstract.
+    """
+    from engine.memory import weight_bytes
+    from engine.registry.models import get_model
+    from engine.registry.quality import MCU_MOBILENET
+
+    m = require_positive("budget_bytes", budget_bytes)
+    fp32 = weight_bytes(get_model("mobilenet_v1").params, 32)
+    return (
+        McuRow("mobilenet_v1_fp32", "MobileNetV1 1.0-224, FP32", fp32,
+               MCU_MOBILENET["mobilenet_v1_fp32_top1"].published, fp32 <= m, "Howard et al. 2017, Table 8"),
+        McuRow("mixed_int4_int8", "MobileNetV1, mixed INT4/INT8, integer-only (Rusci 2020)", None,
+               MCU_MOBILENET["mixed_int4_int8_stm32h7_top1"].published, MCU_MIXED_DEPLOYMENT_FLASH.value <= m,
+               "deployed within 2 MB flash and 512 kB RAM on an STM32H7 (abstract)"),
+        McuRow("prior_int8", "previously published 8-bit MCU networks", None,
+               MCU_MOBILENET["prior_int8_mcu_top1"].published, None,
+               "accuracy only (68 % is 8 points above them); sizes and devices not reported"),
+    )
+
+
+def max_row_context(model: str, method: str, bits: int, context: str) -> int:
+    """Longest KV-cache context (tokens) that fits next to a table row's weights on a context (0: weights overflow).
+
+    T_max = ⌊(M_ctx − W) / (2·L·d·b_kv)⌋
+    Source: v1-10 Part C failure state (7B GPTQ 4-bit g128 on a 4 GB app budget: ≤ 256 tokens);
+    memory.max_context_length.
+    """
+    from engine.errors import EngineInputError
+    from engine.memory import kv_cache_bytes, max_context_length
+    from engine.registry.hardware import get_context
+    from engine.registry.models import get_model
+
+    w = checkpoint_bytes(model, method, int(bits))
+    if w is None:
+        raise EngineInputError(f"`bits` must name a row with a printed size (got {model} {method} {bits})")
+    m = get_model(model)
+    per_token = kv_cache_bytes(m.layers, m.kv_heads, m.head_dim, 16, 1, 1)
+    return max_context_length(get_context(context).model_memory_bytes, w, per_token)
+
+
+@dataclass(frozen=True)
+class DeploymentCheck:
+    """A row on a context: memory, speed and quality verdicts; `binding` is the first failed rule and `message` its
+    sentence with the first fix."""
+
+    model: str
+    method: str
+    bits: int
+    context_tokens: int
+    fit: ContextFit
+    row: RowLookup
+    min_tokens_per_s: float
+    gate: float
+    binding: str  # none | capacity | bandwidth | quality
+    message: str
+
+
+def row_text(model: str, method: str, bits: int) -> str:
+    """'65B GPTQ g128 4-bit', '7B FP16': a table row as the labs name it (no number is computed here).
+
+    Source: naming convention of the GPTQ-for-LLaMa README columns.
+    """
+    size = model.split("_")[1].upper()
+    return f"{size} FP16" if method == "fp16" else f"{size} {METHOD_TEXT[method]} {bits}-bit"
+
+
+def _gb(x: float) -> str:
+    from engine.units import format_number
+
+    return format_number(x / 1e9, 4 if x >= 1e11 else 3)
+
+
+def _capacity_fix(model: str, method: str, bits: int, context_tokens: int, context: str) -> str:
+    """The first fix for an out-of-memory row: 4-bit g128, else a shorter context, else a smaller model."""
+    from engine.units import format_auto
+
+    g128 = fits_context(model, "gptq_g128", 4, context_tokens, context)
+    t_row = max_row_context(model, method, bits, context)
+    t_g128 = max_row_context(model, "gptq_g128", 4, context)
+
+    def shorter(m: str, b: int, tokens: int) -> str:
+        f = fits_context(model, m, b, tokens, context)
+        spare = f.budget_bytes - f.total_bytes
+        return f"a context of ≤ {tokens:,} tokens ({_gb(f.total_bytes)} GB, {format_auto(spare, 'bytes', 2)} to spare)"
+
+    if method != "gptq_g128" and g128.fits:
+        return f"GPTQ 4-bit g128 ({_gb(g128.total_bytes)} GB with the KV cache)."
+    if t_row >= 1:
+        return shorter(method, bits, t_row) + "."
+    if method != "gptq_g128" and t_g128 >= 1:
+        return f"GPTQ 4-bit g128 with {shorter('gptq_g128', 4, t_g128)}."
+    smaller = [s for s in LLAMA_SIZES[:LLAMA_SIZES.index(model)]
+               if fits_context(s, "gptq_g128", 4, context_tokens, context).fits]
+    if smaller:
+        f = fits_context(smaller[-1], "gptq_g128", 4, context_tokens, context)
+        return f"a smaller model ({row_text(smaller[-1], 'gptq_g128', 4)}: {_gb(f.total_bytes)} GB)."
+    shorter_smaller = [(s, t) for s in LLAMA_SIZES[:LLAMA_SIZES.index(model)]
+                       for t in (max_row_context(s, "gptq_g128", 4, context),) if t >= 1]
+    if shorter_smaller:
+        s, t = shorter_smaller[-1]
+        f = fits_context(s, "gptq_g128", 4, t, context)
+        return (f"a smaller model ({row_text(s, 'gptq_g128', 4)}) with a context of ≤ {t:,} tokens "
+                f"({_gb(f.total_bytes)} GB).")
+    budget = fits_context(model, method, bits, context_tokens, context).budget_bytes
+    return (f"no LLaMA row fits {format_auto(budget, 'bytes')}; a different model family (see the tiny evidence), "
+            "or another context.")
+
+
+def deployment_check(model: str, method: str, bits: int, context_tokens: int, context: str,
+                     min_tokens_per_s: float, gate: float) -> DeploymentCheck:
+    """Memory (W + KV ≤ M), speed (BW / M ≥ r_min) and quality (Δ ≤ g) of one row on one context, in that order.
+
+    M = W + 2·L·d·b_kv·T;  r = BW / M;  Δ = PPL / PPL_16 − 1. First fixes: capacity → the same model at 4-bit
+    g128, else a shorter context, else a smaller model; bandwidth → the next smaller model at the same bits;
+    quality → the fewest-bit row that passes (gate_check).
+    Source: v1-10 Part D failure states and math peek; README 3cf64c6f; Touvron et al. 2023 Table 2.
+    """
+    from engine.registry.hardware import get_context
+    from engine.units import format_auto
+
+    if int(bits) == 16:
+        method = "fp16"
+    require_positive("min_tokens_per_s", min_tokens_per_s)
+    require_fraction("gate", gate)
+    row = lookup_row(model, method, bits)
+    fit = fits_context(model, row.method, row.bits, context_tokens, context)
+    env = get_context(context)
+    if not fit.fits:
+        binding = "capacity"
+        msg = (f"Memory {_gb(fit.total_bytes)} GB > budget {format_auto(fit.budget_bytes, 'bytes')} "
+               f"{env.model_memory_label} (weights {_gb(fit.weight_bytes)} + KV {_gb(fit.kv_bytes)}). First fix: "
+               + _capacity_fix(model, row.method, row.bits, context_tokens, context))
+    elif fit.tokens_per_s < min_tokens_per_s:
+        binding = "bandwidth"
+        msg = (f"Decode {fit.tokens_per_s:.1f} tok/s < floor {min_tokens_per_s:g} tok/s ({env.label.lower()}, "
+               f"{row_text(model, row.method, row.bits)}). First fix: ")
+        ok = [(s, f) for s in reversed(LLAMA_SIZES[:LLAMA_SIZES.index(model)])
+              for f in (fits_context(s, row.method, row.bits, context_tokens, context),)
+              if f.fits and f.tokens_per_s >= min_tokens_per_s]
+        if ok:
+            s, f = ok[0]
+            msg += f"a smaller model ({row_text(s, row.method, row.bits)}: {f.tokens_per_s:.1f} tok/s)."
+        else:
+            msg += "fewer bytes per token: fewer bits, a shorter context or a smaller model."
+    elif row.degradation is not None and row.degradation > gate + 1e-12:
+        binding = "quality"
+        msg = gate_check(model, row.method, row.bits, gate).message()
+    else:
+        binding = "none"
+        msg = ""
+    return DeploymentCheck(model, row.method, row.bits, int(context_tokens), fit, row, float(min_tokens_per_s),
+                           float(gate), binding, msg)
