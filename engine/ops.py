@@ -251,3 +251,18 @@ def retraining_cadence(retrain_cost_usd: float, volume_per_day: float, accuracy_
         "accuracy_decay_per_day", accuracy_decay_per_day) * require_positive("error_cost_usd", error_cost_usd)
     t = math.sqrt(2.0 * c / k)
     return RetrainCadence(t, c / t, k * t / 2.0)
+
+
+def labelled_count(timeline: DriftTimeline, day: int, label_delay_days: int, audit_fraction: float,
+                   new_source_only: bool = False) -> float:
+    """Expected audited slides whose labels have arrived by `day` (all sources, or the new source only).
+
+    n(d) = a·Σ_{k ≤ d−L} V_k   (per-source: a·Σ_{k ≤ d−L} V_new,k); 0 before any label arrives
+    Source: v1-14 Part B (a = 10 %, L = 5: 1,840 labelled by day 11; 25 new-site labels by day 7).
+    """
+    last = int(require_non_negative("day", day)) - int(require_non_negative("label_delay_days", label_delay_days))
+    a = require_fraction("audit_fraction", audit_fraction)
+    if last < 0:
+        return 0.0
+    volumes = timeline.new_volume if new_source_only else timeline.volume
+    return a * sum(volumes[: last + 1])

@@ -104,6 +104,8 @@ _CONSTANTS: tuple[Constant, ...] = (
        assumed(40, "ms", S.LABS_ASSUMPTIONS, "v1-13: one tap of the mobile reference model on the phone")),
     _c("serving.service_time_tiny", "Mean service time, one inference of the tiny reference model (STM32H743)",
        assumed(100, "ms", S.LABS_ASSUMPTIONS, "v1-13: one sensor window of the tiny reference model on the MCU")),
+    _c("serving.service_time_slide", "GPU time to classify one whole pathology slide (tumour-patch model, cloud)",
+       assumed(12, "s", S.LABS_ASSUMPTIONS, "v1-14: all patches of one whole-slide image through the classifier")),
 )
 
 CONSTANTS: Mapping[str, Constant] = {c.key: c for c in _CONSTANTS}
