@@ -193,6 +193,20 @@ def format_number(x: float, sig: int = 3) -> str:
     return text.replace("-", "−")
 
 
+def shortest_sig(x: float, max_sig: int = 6) -> int:
+    """The fewest significant figures (1..max_sig) that show `x` exactly: 8 -> 1, 4096 -> 4, 0.3 -> 1."""
+    for sig in range(1, max_sig + 1):
+        if math.isclose(float(f"{x:.{sig - 1}e}"), x, rel_tol=1e-12, abs_tol=0.0):
+            return sig
+    return max_sig
+
+
+def format_exact(value_base: float, unit_id: str, max_sig: int = 6) -> str:
+    """Show a setting (an instrument value) without rounding it: 8 GPUs is "8", 4,096 tokens is "4,096"."""
+    unit = get_unit(unit_id)
+    return format_value(value_base, unit_id, shortest_sig(value_base / unit.factor, max_sig))
+
+
 def format_value(value_base: float, unit_id: str, sig: int = 3) -> str:
     """Show a base-unit value in `unit_id`: format_value(0.0390625, "ms", 4) == "39.06 ms"."""
     unit = get_unit(unit_id)
@@ -201,6 +215,8 @@ def format_value(value_base: float, unit_id: str, sig: int = 3) -> str:
         return number
     if unit.symbol in ("×", "%"):
         return f"{number}{unit.symbol}" if unit.symbol == "%" else f"{number}×"
+    if unit.id == "USD":  # "$600", "−$5.00"
+        return f"−${number[1:]}" if number.startswith("−") else f"${number}"
     return f"{number} {unit.symbol}"
 
 

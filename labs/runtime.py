@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import EngineInputError
-from engine.units import UNITS, format_number, format_value, off_by, to_base
+from engine.units import UNITS, format_exact, format_number, format_value, off_by, to_base
 from labs.schema import (
     ChoicePrediction,
     Lab,
@@ -113,7 +113,7 @@ def _coerce(ins: Any, value: Any, path: str) -> Any:
 
 def _input_text(ins: Any, page_value: Any) -> str:
     if isinstance(ins, Slider):
-        return format_value(to_base(float(page_value), ins.unit), ins.unit, 3)
+        return format_exact(to_base(float(page_value), ins.unit), ins.unit)
     if isinstance(ins, Select):
         return next(o.label for o in ins.options if o.key == page_value)
     return "on" if page_value else "off"

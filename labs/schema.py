@@ -148,7 +148,7 @@ class Chart:
     """A chart the part's compute fills under results['charts'][id] (see labs.runtime for the data shape)."""
 
     id: str
-    kind: str  # bar | grouped_bar | line
+    kind: str  # bar | grouped_bar | stacked_bar | line
     title: str
     x_label: str
     y_label: str
@@ -292,7 +292,7 @@ class Lab:
 LAB_ID = re.compile(r"^v[12]-\d\d$")
 PART_IDS = ("A", "B", "C", "D")
 PART_KINDS = ("calibration", "deepening", "cross-context", "design")
-CHART_KINDS = ("bar", "grouped_bar", "line")
+CHART_KINDS = ("bar", "grouped_bar", "stacked_bar", "line")
 WRITE_KINDS = ("prediction", "decision", "number")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")

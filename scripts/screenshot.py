@@ -47,7 +47,8 @@ def main() -> None:
                     for section in page.locator("section[data-part]").all():
                         num = section.locator("input[type=number]")
                         if num.count():
-                            num.fill("5")
+                            lo, hi = float(num.get_attribute("min")), float(num.get_attribute("max"))
+                            num.fill(f"{min(hi, lo * 10):g}")
                         else:
                             section.locator("input[type=radio]").first.check()
                         section.get_by_role("button", name="Lock prediction").click()

@@ -31,7 +31,7 @@ from markupsafe import Markup
 from labs import runtime
 from labs.catalog import all_labs
 from labs.schema import ChoicePrediction, Lab, NumericPrediction, Select, Slider, Toggle, validate_all
-from engine.units import UNITS, format_value, spoken_value, to_base
+from engine.units import UNITS, format_exact, shortest_sig, spoken_value, to_base
 from site_builder import csp, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,14 +109,14 @@ def _instrument_view(part_id: str, ins: Any, default: Any) -> dict[str, Any]:
         if ins.is_log:
             values = list(ins.steps)
             index = values.index(default) if default in values else 0
-            labels = [format_value(to_base(v, ins.unit), ins.unit, 3) for v in values]
-            spoken = [spoken_value(to_base(v, ins.unit), ins.unit, 3) for v in values]
+            labels = [format_exact(to_base(v, ins.unit), ins.unit) for v in values]
+            spoken = [spoken_value(to_base(v, ins.unit), ins.unit, shortest_sig(v)) for v in values]
             return {**base, "type": "range", "log": True, "min": 0, "max": len(values) - 1, "step": 1,
                     "value": index, "values": values, "labels": labels, "spoken": spoken,
                     "text": labels[index], "spoken_text": spoken[index], "unit_symbol": unit.symbol}
         return {**base, "type": "range", "log": False, "min": ins.min, "max": ins.max, "step": ins.step,
-                "value": default, "text": format_value(to_base(default, ins.unit), ins.unit, 3),
-                "spoken_text": spoken_value(to_base(default, ins.unit), ins.unit, 3),
+                "value": default, "text": format_exact(to_base(default, ins.unit), ins.unit),
+                "spoken_text": spoken_value(to_base(default, ins.unit), ins.unit, shortest_sig(default)),
                 "unit_symbol": unit.symbol, "unit_spoken": unit.spoken}
     if isinstance(ins, Select):
         return {**base, "type": "select", "options": [{"key": o.key, "label": o.label} for o in ins.options],
@@ -304,6 +304,16 @@ def build(options: BuildOptions) -> dict[str, Any]:
         write("404.html", "404.html", page_title="Page not found", absolute=True)
         (staging / ".nojekyll").write_text("")
         (staging / "_headers").write_text(csp.headers_file())
+        # the service worker: this build's version and every file a page may need, so each build has its own cache
+        pages = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*.html") if p.name != "404.html")
+        sw_files = sorted(set(assets) | set(pages))
+        # its version hashes every file (pages included), so any change to the site is a new service worker
+        site_hash = hashlib.sha256()
+        for rel in sw_files:
+            site_hash.update(rel.encode() + b"\0" + (staging / rel).read_bytes())
+        sw = (ROOT / "static" / "sw.template.js").read_text()
+        sw = sw.replace('"__VERSION__"', json.dumps(site_hash.hexdigest()[:16])).replace("__FILES__", json.dumps(sw_files))
+        (staging / "sw.js").write_text(sw)
         manifest = {"version": version, "base_path": base_path, "wheel": runtime_config["wheel"], "assets": assets}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
 

@@ -13,7 +13,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 _md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-_INLINE_MATH = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$")
+# pandoc's rule: an opening $ is followed by a non-space, non-digit character, and a closing $ is preceded by a
+# non-space and not followed by a digit, so prices such as "$73.69 … $98.25" stay text; "\$" is a literal $.
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s\d$])(.+?)(?<![\s\\])\$(?!\d)")
 
 
 def math_block(latex: str) -> Markup:

@@ -27,6 +27,10 @@ def only_labs() -> tuple[str, ...]:
     return tuple(os.environ.get("LABS_ONLY", "").split())
 
 
+ROOT = Path(__file__).resolve().parent.parent
+AXE_PATH = "/__test__/axe.min.js"  # axe-core from node_modules, served same-origin so it runs under the site's CSP
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript"}
@@ -34,11 +38,26 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep test output readable
         pass
 
+    def translate_path(self, path):
+        if path.split("?", 1)[0] == AXE_PATH:
+            return str(ROOT / "node_modules" / "axe-core" / "axe.min.js")
+        return super().translate_path(path)
+
+
+class _CSPHandler(_QuietHandler):
+    """Serves with the site's full Content-Security-Policy header, as a careful host would."""
+
+    def end_headers(self):
+        from site_builder import csp
+
+        self.send_header("Content-Security-Policy", csp.policy())
+        super().end_headers()
+
 
 @pytest.fixture(scope="session")
 def site_server(built_site):
-    """Serve the built site on 127.0.0.1 (a free port); yields the base URL ending in '/'."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    """Serve the built site on 127.0.0.1 (a free port) with the CSP header; yields the base URL ending in '/'."""
+    handler = functools.partial(_CSPHandler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -69,4 +88,4 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     """Most browser tests use Playwright's wait_for_function, which evaluates strings: they run with the page's CSP
     bypassed. tests/browser/test_csp.py makes its own contexts with the policy enforced."""
-    return {**browser_context_args, "bypass_csp": True}
+    return {**browser_context_args, "bypass_csp": True, "service_workers": "block"}

@@ -46,7 +46,7 @@ export function layout(meta, data) {
   const grid = token("--grid");
   const limit = token("--fail");
   return {
-    barmode: meta.kind === "grouped_bar" ? "group" : undefined,
+    barmode: { grouped_bar: "group", stacked_bar: "stack" }[meta.kind],
     showlegend: data.series.length > 1,
     legend: { orientation: "h", x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" },
     margin: { l: 56, r: 12, t: data.series.length > 1 ? 40 : 12, b: 48 },

@@ -129,3 +129,4 @@ def test_cap_by_tail_matches_nested_bisection():
 def test_cap_by_tail_impossible_slo():
     """An SLO under the 92.1 ms floor admits nothing."""
     assert admission_cap_by_tail(0.020, 8, 0.090).cap_per_s == 0.0
+
