@@ -260,7 +260,7 @@ def handle(request_json: str) -> str:
     """The worker's entry point: one JSON request in, one JSON response out (no Python objects cross over).
 
     Requests: {"op": "evaluate", "lab", "part", "inputs", "ledger"} | {"op": "reveal", "lab", "part",
-    "prediction", "ledger"} | {"op": "ping"}. Responses: {"ok": true, "result": …} or {"ok": false, "error": "…"}.
+    "prediction", "ledger"} | {"op": "portfolio", "ledger_doc"} | {"op": "ping"}. Responses: {"ok": true, "result": …} or {"ok": false, "error": "…"}.
     """
     try:
         req = json.loads(request_json)
@@ -271,8 +271,15 @@ def handle(request_json: str) -> str:
             result = _public(evaluate(req["lab"], req["part"], req.get("inputs") or {}, req.get("ledger") or {}))
         elif op == "reveal":
             result = reveal(req["lab"], req["part"], req.get("prediction"), req.get("ledger") or {})
+        elif op == "portfolio":
+            from labs.portfolio import build_portfolio  # only the capstone page asks for it
+
+            doc = req.get("ledger_doc")
+            if not isinstance(doc, dict):
+                raise LabInputError(f"`ledger_doc` must be the Design Ledger document (got {type(doc).__name__})")
+            result = build_portfolio(doc)
         else:
-            raise LabInputError(f"`op` must be one of 'evaluate', 'reveal', 'ping' (got {op!r})")
+            raise LabInputError(f"`op` must be one of 'evaluate', 'reveal', 'portfolio', 'ping' (got {op!r})")
         return json.dumps({"ok": True, "result": result}, allow_nan=False)
     except (EngineInputError, KeyError, ValueError, TypeError) as exc:
         message = str(exc) if isinstance(exc, EngineInputError) else f"{type(exc).__name__}: {exc}"

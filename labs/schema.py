@@ -273,6 +273,7 @@ class Lab:
     decisions: tuple[Decision, ...] = ()
     reads: tuple[LedgerRead, ...] = ()
     writes: tuple[LedgerWrite, ...] = ()
+    portfolio: bool = False  # the page ends in the Volume portfolio (labs.portfolio.build_portfolio)
 
     def part(self, part_id: str) -> Part:
         for p in self.parts:
