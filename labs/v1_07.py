@@ -556,7 +556,7 @@ def _reveal_c() -> str:
     chk = gpt_fast_check()
     return (
         "**(c) Mobile.** The tax shrinks where bytes dominate:\n\n"
-        "| | B/BW | eager T | compiled T | ratio |\n|---|---|---|---|---|\n"
+        "| context | B/BW | eager T | compiled T | ratio |\n|---|---|---|---|---|\n"
         + "\n".join(rows)
         + f"\n\nWith B = {gpt2_decode_bytes(CONTEXT_TOKENS):,.0f} B: {'; '.join(maxes)}. On the phone eager is already GPU-bound (G > H), and most of G is streaming weights, so removing "
         f"dispatch barely helps. A 7B-class model on cloud ({GRAPH_7B.eager_ops:,} / {GRAPH_7B.fused_ops} ops, "

@@ -297,10 +297,13 @@ def build(options: BuildOptions) -> dict[str, Any]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
 
-        write("index.html", "index.html", index=index, labs=labs_list, page_title="ML Systems Interactive Labs")
+        write("index.html", "index.html", index=index, labs=labs_list, page_title="ML Systems Interactive Labs",
+              has_portfolio=any(lab.portfolio for lab in labs_list))
         for lab in labs_list:
             write(f"labs/{lab.id}/index.html", "lab.html", page_title=f"{lab.id} · {lab.title}", **contexts[lab.id])
         write("sources/index.html", "sources.html", page_title="Sources", sources=_sources_context(labs_list))
+        if any(lab.portfolio for lab in labs_list):
+            write("portfolio/index.html", "portfolio.html", page_title="Your Volume I portfolio")
         write("404.html", "404.html", page_title="Page not found", absolute=True)
         (staging / ".nojekyll").write_text("")
         (staging / "_headers").write_text(csp.headers_file())
