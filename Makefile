@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 BASE_PATH ?= /
 PYTEST_ARGS ?=
 
-.PHONY: serve site test test-fast validate setup clean bench
+.PHONY: serve site test test-fast validate setup clean bench fuzz
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -45,6 +45,12 @@ validate: setup
 
 clean:
 	rm -rf dist build .pytest_cache
+
+# make fuzz N=500 [FUZZ_SEED=…]: the seeded fuzz with N steps per lab (CI runs 20)
+N ?= 500
+fuzz: site
+	CHROMIUM="$$(scripts/find-browser.sh)" && export CHROMIUM && \
+	FUZZ_ACTIONS=$(N) $(PY) -m pytest tests/browser/test_fuzz.py -q $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -51,6 +51,7 @@ def test_page_contract(built_site):
         for part in lab.parts:
             assert f'<section class="part" data-part="{part.id}"' in html
         assert html.count("data-prediction novalidate") == len(lab.parts)
+        assert html.count("autocomplete=\"off\"") == len(lab.parts) + sum(len(p.instruments) for p in lab.parts)  # no stale restored values
         assert html.count(">Lock prediction</button>") == len(lab.parts)
         assert html.count("data-reveal hidden") == len(lab.parts)
         controls = re.findall(r"<(input|select)[^>]*data-instrument=\"[^\"]+\"[^>]*>", html)
