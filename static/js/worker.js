@@ -17,6 +17,7 @@ async function start(config) {
   const base = new URL(config.siteRoot);
   const indexURL = new URL(config.pyodide, base).href;
   progress(1, "loading the Python runtime");
+  await checkWasmType(new URL("pyodide.asm.wasm", indexURL).href);
   const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
   pyodide = await loadPyodide({ indexURL, fullStdLib: false, stdout: () => {}, stderr: (s) => console.warn(s) });
 
@@ -41,6 +42,24 @@ async function start(config) {
   handle = runtime.handle;
   if (config.lab) pyodide.pyimport("labs.catalog").get_lab(config.lab); // import the page's lab now, not on first move
   postMessage({ type: "ready", wasmBytes: pyodide._module.HEAPU8.byteLength });
+}
+
+// A server that sends .wasm with the wrong MIME type makes loadPyodide wait forever; ask first (a HEAD request,
+// about a millisecond) so the page can say exactly what to fix. Offline (the request fails) the check is skipped:
+// the service worker then serves the copy it cached with its original headers.
+async function checkWasmType(url) {
+  let type;
+  try {
+    const head = await fetch(url, { method: "HEAD", cache: "no-store" });
+    if (!head.ok) return;
+    type = (head.headers.get("Content-Type") || "").split(";")[0].trim();
+  } catch {
+    return;
+  }
+  if (type !== "application/wasm") {
+    throw new Error(`the web server sends pyodide.asm.wasm as "${type || "no type"}" instead of "application/wasm"; ` +
+      "whoever hosts this site must add that MIME type (see the README's hosting notes)");
+  }
 }
 
 self.onmessage = async (event) => {

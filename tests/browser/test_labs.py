@@ -250,3 +250,30 @@ def test_wheel_hash_mismatch_is_refused(page, site_server):
     page.goto(f"{site_server}labs/v1-00/")
     page.wait_for_function("document.documentElement.dataset.engine === 'failed'", timeout=60_000)
     assert "integrity check" in page.locator("[data-engine-text]").inner_text()
+
+
+def test_wrong_wasm_mime_type_is_named(page, site_server, built_site):
+    """A host that serves .wasm as text/plain gets a sentence naming the fix, well before the 30 s deadline."""
+    wasm = (built_site / "vendor" / "pyodide" / "pyodide.asm.wasm").read_bytes()
+    page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=200, body=wasm, content_type="text/plain"))
+    page.goto(f"{site_server}labs/v1-00/")
+    page.wait_for_function("document.documentElement.dataset.engine === 'failed'", timeout=15_000)
+    text = page.locator("[data-engine-text]").inner_text()
+    assert '"text/plain" instead of "application/wasm"' in text
+
+
+def test_silent_worker_hits_the_deadline(page, site_server):
+    """A worker that never answers ends, at the start-up deadline, in a message rather than a page that waits forever."""
+    def shorter_deadline(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace('"start_timeout_ms":30000', '"start_timeout_ms":3000'))
+
+    page.route("**/labs/v1-00/", shorter_deadline)
+    page.route("**/static/js/worker.js*", lambda route: route.fulfill(
+        status=200, content_type="text/javascript", body="self.onmessage = () => {}; // never answers"))
+    page.goto(f"{site_server}labs/v1-00/")
+    page.wait_for_function("document.documentElement.dataset.engine === 'failed'", timeout=15_000)
+    text = page.locator("[data-engine-text]").inner_text()
+    assert "did not start within 3 s" in text and "Reload the page" in text
+    # the pre-rendered page is still there: the scenario and the locked-out prediction form
+    assert page.locator("section[data-part='A'] blockquote").inner_text()
