@@ -171,3 +171,333 @@ def policy_guardrails(policy: str = "single", threshold_a: float = 2.0, epsilon:
                       require_positive("gap_target_points", gap_target_points), reviews,
                       require_positive("review_capacity_per_day", review_capacity_per_day), wa, wb,
                       (m_b * rb.far) / (m_a * ra.far))
+
+
+# --- v1-15 lab: score densities, per-group outcomes, the fair single-threshold band, DP-SGD fits, guardrail checks --
+
+from engine.errors import require_fraction  # noqa: E402  (added with the v1-15 functions below)
+from engine.registry.quality import DPSGD_EPOCH_SLOWDOWN  # noqa: E402
+from engine.units import format_exact  # noqa: E402
+
+# Bytes per per-example gradient value: FP32, as in the paper's TensorFlow implementation. Fixed on purpose: the
+# accuracy table was measured with FP32 training, so a lower-precision lever would leave the table.
+DP_GRADIENT_BYTES = assumed(4, "B", S.ABADI_DP, "FP32 gradients (32 bit ÷ 8); the measured rows used FP32 training")
+# How many P-sized buffers DP-SGD needs when it streams one example at a time: the weights, the current example's
+# gradient (clipped in place) and the running sum of clipped gradients (Abadi et al. 2016, Algorithm 1).
+DP_STREAMING_BUFFERS = assumed(3, "count", S.ABADI_DP, "Algorithm 1: weights + one per-example gradient + clipped sum")
+
+
+def score_density(score: float, dprime: float) -> tuple[float, float]:
+    """Probability densities of one confidence score under the binormal model: (misread, correct read).
+
+    f_miss(s) = φ(s);  f_ok(s) = φ(s − d′),  φ the standard normal density
+    Source: signal-detection binormal model (Green & Swets 1966); v1-15 Part A chart.
+    """
+    s = require_finite("score", score)
+    d = require_non_negative("dprime", dprime)
+    return _PHI.pdf(s), _PHI.pdf(s - d)
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    """Where V cheques of one group go at a threshold; the four parts add up to V.
+
+    correct credited + delays (correct reads sent to review) + wrong credits + caught misreads = V.
+    """
+
+    volume: float
+    misread_rate: float
+    rates: GroupRates
+
+    @property
+    def correct_credited(self) -> float:
+        return self.volume * (1 - self.misread_rate) * (1 - self.rates.frr)
+
+    @property
+    def delays(self) -> float:
+        return self.volume * (1 - self.misread_rate) * self.rates.frr
+
+    @property
+    def wrong_credits(self) -> float:
+        return self.volume * self.misread_rate * self.rates.far
+
+    @property
+    def caught_misreads(self) -> float:
+        return self.volume * self.misread_rate * (1 - self.rates.far)
+
+    @property
+    def reviews(self) -> float:
+        return self.delays + self.caught_misreads
+
+    @property
+    def auto_credited_share(self) -> float:
+        return (self.correct_credited + self.wrong_credits) / self.volume
+
+    @property
+    def precision(self) -> float:
+        """Share of auto-credits that were read correctly (1 when nothing is auto-credited)."""
+        credited = self.correct_credited + self.wrong_credits
+        return self.correct_credited / credited if credited > 0 else 1.0
+
+
+def group_outcomes(threshold: float, dprime: float, misread_rate: float, volume: float = 1e4) -> GroupOutcome:
+    """One group's delays, wrong credits, reviews, auto-credit share and precision at a threshold.
+
+    delays = V(1 − m)·FRR;  wrong credits = V·m·FAR;  reviews = V[(1 − m)·FRR + m(1 − FAR)];
+    precision = (1 − m)(1 − FRR) / [(1 − m)(1 − FRR) + m·FAR]      (V cheques, misread rate m)
+    Source: v1-15 Part A math peek; binormal rates (Green & Swets 1966); m from Abadi et al. 2016 §5.2.
+    """
+    m = require_fraction("misread_rate", misread_rate)
+    v = require_positive("volume", volume)
+    return GroupOutcome(v, m, binormal_rates(threshold, dprime))
+
+
+def misread_rates(epsilon: str) -> tuple[float, float]:
+    """Per-digit misread rates (m_A, m_B) at a privacy level, from the measured accuracy table only.
+
+    m_A = 1 − A(ε);  m_B = r·m_A  (r = 3, assumption);  ε outside the table raises (no interpolation)
+    Source: Abadi et al. 2016 §5.2 (accuracy per ε, δ = 1e-5); v1-15 score model (misread ratio, assumption).
+    """
+    acc = dp_accuracy_lookup(epsilon)
+    if acc.accuracy is None:
+        require_choice("epsilon", str(epsilon), EPSILONS)
+    m_a = 1.0 - float(acc.accuracy)  # type: ignore[arg-type]
+    return m_a, CITED["misread_ratio_b_over_a"].value * m_a
+
+
+def dp_epoch_multiplier(epsilon: str) -> float:
+    """Epoch time of DP-SGD relative to non-private training: 1 without DP, the measured 4.5× with any ε.
+
+    T_DP / T = 180 s / 40 s = 4.5  (per-example gradients cost the time, not the noise level)
+    Source: Abadi et al. 2016 §5.3 (CIFAR-10 epoch ≈ 40 s → ≈ 180 s); applied to the digit model (assumption).
+    """
+    key = str(require_choice("epsilon", str(epsilon), EPSILONS))
+    return 1.0 if key == "none" else DPSGD_EPOCH_SLOWDOWN.value
+
+
+@dataclass(frozen=True)
+class DelayGap:
+    """The delay-rate (false-reject) gap between two groups against a target, in percentage points."""
+
+    frr_a: float
+    frr_b: float
+    target_points: float
+
+    @property
+    def gap_points(self) -> float:
+        return 100.0 * abs(self.frr_b - self.frr_a)
+
+    @property
+    def passes(self) -> bool:
+        return self.gap_points <= self.target_points
+
+    def message(self) -> str:
+        if self.passes:
+            return ""
+        late, early = ("B", "A") if self.frr_b >= self.frr_a else ("A", "B")
+        rate = {"A": self.frr_a, "B": self.frr_b}
+        return (f"Fairness gap {self.gap_points:.1f} points > target {self.target_points:.1f} points (group {late} "
+                f"delayed {100 * rate[late]:.1f} % vs {early} {100 * rate[early]:.1f} %). First fix: per-group "
+                f"thresholds (equal delay rates) or better training data for group {late} (v1-09).")
+
+
+def delay_gap_check(rates_a: GroupRates, rates_b: GroupRates, gap_target_points: float) -> DelayGap:
+    """Compare two groups' delay rates (correct reads sent to review) with a fairness target.
+
+    Δ = 100·|FRR_B − FRR_A| points;  passes when Δ ≤ target
+    Source: equal false-reject rates = equal true-positive rates ("equal opportunity", Hardt, Price & Srebro 2016);
+    v1-15 Part A (26.2 points at t = 2.0).
+    """
+    return DelayGap(rates_a.frr, rates_b.frr, require_positive("gap_target_points", gap_target_points))
+
+
+@dataclass(frozen=True)
+class FairBand:
+    """Single thresholds with a delay-rate gap within target: t ≤ t_low or t ≥ t_high (every t when all_pass)."""
+
+    t_low: float
+    t_high: float
+    peak_threshold: float
+    peak_gap_points: float
+    all_pass: bool
+
+
+def fair_single_thresholds(dprime_a: float, dprime_b: float, gap_target_points: float) -> FairBand:
+    """The single thresholds whose delay-rate gap stays within a target.
+
+    Δ(t) = 100·|Φ(t − d′_B) − Φ(t − d′_A)| peaks at t* = (d′_A + d′_B)/2, Δ* = 100·(2Φ(|d′_A − d′_B|/2) − 1);
+    t_low < t* < t_high solve Δ(t) = target (bisection, 200 halvings)
+    Source: v1-15 Part B reveal (d′ 3.0 / 2.2, 5 points → t ≤ 0.63 or t ≥ 4.57).
+    """
+    da = require_non_negative("dprime_a", dprime_a)
+    db = require_non_negative("dprime_b", dprime_b)
+    target = require_positive("gap_target_points", gap_target_points)
+    peak_t = (da + db) / 2
+    peak = 100.0 * (2 * _PHI.cdf(abs(da - db) / 2) - 1)
+    if peak <= target:
+        return FairBand(peak_t, peak_t, peak_t, peak, True)
+
+    def gap(t: float) -> float:
+        return 100.0 * abs(_PHI.cdf(t - db) - _PHI.cdf(t - da))
+
+    def solve(inside: float, outside: float) -> float:
+        for _ in range(200):
+            mid = (inside + outside) / 2
+            inside, outside = (mid, outside) if gap(mid) > target else (inside, mid)
+        return outside
+
+    return FairBand(solve(peak_t, peak_t - 40), solve(peak_t, peak_t + 40), peak_t, peak, False)
+
+
+def dp_training_budget(context: str) -> tuple[float, str]:
+    """Writable memory a context offers DP-SGD's per-example gradients, and its label.
+
+    M_budget = the context's model memory (cloud 80 GB HBM3, edge 64 GB LPDDR5, mobile 4 GB app budget);
+    tiny = the device's SRAM (flash holds weights read-only; gradients are rewritten every step)
+    Source: v1-00 context envelope (engine.registry.hardware.get_context); ST DS12110 (STM32H743: 1 MiB RAM).
+    """
+    from engine.registry.hardware import get_context  # local: keeps this module's import graph small
+
+    env = get_context(str(context))
+    if env.key == "tiny":
+        sram = env.device.memory_capacity_bytes
+        return sram, f"({format_exact(sram, 'MiB')}) SRAM"
+    return env.model_memory_bytes, env.model_memory_label
+
+
+def dpsgd_streaming_bytes(params: float, bytes_per_value: float = 4.0) -> float:
+    """Memory of DP-SGD streaming one example at a time: weights, one per-example gradient, the clipped sum.
+
+    M_stream = 3·P·b
+    Source: Abadi et al. 2016 Algorithm 1 (per-example gradient, clip, sum, add noise).
+    """
+    return DP_STREAMING_BUFFERS.value * require_positive("params", params) * require_positive(
+        "bytes_per_value", bytes_per_value)
+
+
+@dataclass(frozen=True)
+class DpFit:
+    """Per-example gradients of one lot against a context's writable memory."""
+
+    context: str
+    lot_size: int
+    params: float
+    bytes_per_value: float
+    gradient_bytes: float
+    budget_bytes: float
+    budget_label: str
+
+    @property
+    def ratio(self) -> float:
+        return self.gradient_bytes / self.budget_bytes
+
+    @property
+    def fits(self) -> bool:
+        return self.gradient_bytes <= self.budget_bytes
+
+    @property
+    def streaming_bytes(self) -> float:
+        return dpsgd_streaming_bytes(self.params, self.bytes_per_value)
+
+    def message(self) -> str:
+        if self.fits:
+            return ""
+        from engine.units import format_auto, format_value
+
+        head = (f"Out of memory: {format_auto(self.gradient_bytes, 'bytes', 4)} of per-example gradients > "
+                f"{format_auto(self.budget_bytes, 'bytes')} {self.budget_label}.")
+        if self.streaming_bytes <= self.budget_bytes:
+            w = self.params * self.bytes_per_value
+            where = ", spread across SRAM banks" if "SRAM" in self.budget_label else ""
+            return (f"{head} First fix: stream one example at a time (weights {format_value(w, 'MB', 2)} + two "
+                    f"gradient buffers {format_value(2 * w, 'MB', 2)}{where}) or train centrally.")
+        return f"{head} First fix: a smaller lot ({format_number(self.ratio, 3)}× over) or train centrally."
+
+
+def dpsgd_fit(lot_size: int, params: float, context: str, bytes_per_value: float = 4.0) -> DpFit:
+    """Does one lot of per-example gradients fit a context's writable memory?
+
+    M_grad = L_lot·P·b  vs  M_budget (fits when M_grad ≤ M_budget)
+    Source: Abadi et al. 2016 §3 (per-example clipping); v1-15 Part C (170.4 MB vs 1 MiB SRAM on tiny).
+    """
+    grad = dpsgd_memory(lot_size, params, bytes_per_value)
+    budget, label = dp_training_budget(context)
+    return DpFit(str(context), int(lot_size), float(params), float(bytes_per_value), grad, budget, label)
+
+
+@dataclass(frozen=True)
+class GuardrailCheck:
+    """One guardrail of a policy: value against limit, and the sentence naming both and the first fix."""
+
+    name: str  # privacy | fairness | review capacity
+    value: float
+    limit: float
+    passes: bool
+    message: str
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.limit
+
+
+@dataclass(frozen=True)
+class PolicyReport:
+    """A policy's guardrails (engine.responsible.Guardrails) and each guardrail checked on its own."""
+
+    guardrails: Guardrails
+    threshold_b: float
+    checks: tuple[GuardrailCheck, ...]
+
+    def check(self, name: str) -> GuardrailCheck:
+        return next(c for c in self.checks if c.name == require_choice("name", name, [c.name for c in self.checks]))
+
+
+def policy_report(policy: str = "single", threshold_a: float = 2.0, epsilon: str = "2", retrains_per_year: int = 12,
+                  cheques_per_day: float = 20000.0, review_capacity_per_day: float = 4500.0,
+                  epsilon_budget: float = 10.0, gap_target_points: float = 5.0,
+                  retrain_choices: tuple[int, ...] = (1, 4, 12)) -> PolicyReport:
+    """Every guardrail of a policy checked on its own, each with value, limit and first fix.
+
+    privacy: k·ε ≤ ε_budget (basic composition);  fairness: 100·|FRR_B − FRR_A| ≤ target;
+    review capacity: ρ = reviews / capacity < 1 (a queue with ρ ≥ 1 grows without bound)
+    Source: v1-15 Part D failure states; basic composition (Dwork & Roth 2014, Thm 3.16); queue stability (v1-13).
+    """
+    g = policy_guardrails(policy, threshold_a, epsilon, retrains_per_year, cheques_per_day, review_capacity_per_day,
+                          epsilon_budget, gap_target_points)
+    d_a, d_b = CITED["dprime_a"].value, CITED["dprime_b"].value
+    t_b = threshold_a if policy == "single" else equalize_rate(threshold_a, d_a, d_b)
+    k = int(retrains_per_year)
+    eps = float(epsilon) if epsilon != "none" else 0.0
+
+    # privacy: the largest allowed cadence at this ε, or the largest tabled ε that fits once
+    fixes = []
+    cadence = [c for c in retrain_choices if eps > 0 and c * eps <= g.epsilon_budget]
+    if cadence:
+        fixes.append(f"retrain {max(cadence)}× a year")
+    once = [e for e in EPSILONS if e != "none" and float(e) <= g.epsilon_budget and float(e) > eps]
+    if once:
+        fixes.append(f"use ε = {max(once, key=float)} once")
+    priv_ok = g.epsilon_per_year <= g.epsilon_budget
+    privacy = GuardrailCheck(
+        "privacy", g.epsilon_per_year, g.epsilon_budget, priv_ok,
+        "" if priv_ok else (f"ε per year {format_exact(g.epsilon_per_year, 'none', 3)} > budget "
+                            f"{format_exact(g.epsilon_budget, 'none', 3)}"
+                            f" ({k} retrains × ε {epsilon}). First fix: {' or '.join(fixes) or 'raise the budget'}."))
+
+    gap = delay_gap_check(binormal_rates(threshold_a, d_a), binormal_rates(t_b, d_b), gap_target_points)
+    fairness = GuardrailCheck("fairness", gap.gap_points, gap.target_points, gap.passes, gap.message())
+
+    rho = g.review_utilization
+    review_fixes = []
+    if policy == "single":
+        review_fixes.append("per-group thresholds")
+    larger = [e for e in EPSILONS if e != "none" and float(e) > eps]
+    if larger:
+        review_fixes.append(f"less noise (ε = {max(larger, key=float)})")
+    review_fixes.append(f"capacity above {format_number(g.reviews_per_day, 4)}/day")
+    review = GuardrailCheck(
+        "review capacity", g.reviews_per_day, g.review_capacity_per_day, rho < 1,
+        "" if rho < 1 else (f"Reviews {format_number(g.reviews_per_day, 4)}/day ≥ capacity "
+                            f"{format_number(g.review_capacity_per_day, 4)}/day (ρ = {rho:.2f}): the backlog grows "
+                            f"without bound (v1-13). First fix: {', or '.join(review_fixes[:2])}."))
+    return PolicyReport(g, t_b, (privacy, fairness, review))
