@@ -314,8 +314,11 @@ def build(options: BuildOptions) -> dict[str, Any]:
         site_hash = hashlib.sha256()
         for rel in sw_files:
             site_hash.update(rel.encode() + b"\0" + (staging / rel).read_bytes())
+        lab_pages = [p for p in pages if p.startswith("labs/")]
+        shared = [f for f in sw_files if f not in lab_pages and not f.startswith("static/sw.template")]
         sw = (ROOT / "static" / "sw.template.js").read_text()
-        sw = sw.replace('"__VERSION__"', json.dumps(site_hash.hexdigest()[:16])).replace("__FILES__", json.dumps(sw_files))
+        sw = (sw.replace('"__VERSION__"', json.dumps(site_hash.hexdigest()[:16]))
+              .replace("__SHARED__", json.dumps(shared)).replace("__PAGES__", json.dumps(lab_pages)))
         (staging / "sw.js").write_text(sw)
         manifest = {"version": version, "base_path": base_path, "wheel": runtime_config["wheel"], "assets": assets}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))

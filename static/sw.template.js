@@ -1,18 +1,39 @@
 // Service worker: makes a visited site work offline and swaps builds atomically.
-// The builder writes this file to dist/sw.js with the build version and the list of every file of the build, so
-// each build has its own cache ("mlsys-labs-<version>") and a page is always served from one build, never a mix.
+// The builder writes this file to dist/sw.js with a hash of the whole build, the shared files every page needs
+// (runtime, engine wheel, scripts, styles, the small non-lab pages) and the list of lab pages. Each build has its
+// own cache ("mlsys-labs-<version>"), so a page is always served from one build, never a mix. Lab pages are cached
+// when visited; a new build re-fetches the pages its predecessor had cached, so visited labs stay offline-ready.
 // A new build installs in the background; the page offers "Reload to update" and only then does it take over.
 
 const VERSION = "__VERSION__";
 const CACHE = `mlsys-labs-${VERSION}`;
-const FILES = __FILES__;
+const SHARED = __SHARED__;
+const PAGES = new Set(__PAGES__);
+
+const url = (f) => new URL(f, self.registration.scope).href;
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
+    // pages an earlier build had cached (the labs this student visited) come along, in this build's version
+    const visited = [];
+    for (const key of await caches.keys()) {
+      if (!key.startsWith("mlsys-labs-") || key === CACHE) continue;
+      for (const req of await (await caches.open(key)).keys()) {
+        const rel = req.url.slice(self.registration.scope.length);
+        if (PAGES.has(rel)) visited.push(rel);
+      }
+    }
+    // and the lab pages open right now (the page that registered this worker was loaded before it existed)
+    for (const client of await self.clients.matchAll({ type: "window", includeUncontrolled: true })) {
+      let rel = new URL(client.url).href.split("#")[0].split("?")[0].slice(self.registration.scope.length);
+      if (rel.endsWith("/") || rel === "") rel += "index.html";
+      if (PAGES.has(rel)) visited.push(rel);
+    }
     // "no-cache" revalidates every file with the server: an unchanged file costs a 304, and a file that changed
     // in this build can never be taken stale from the HTTP cache (which would mix two builds in one cache)
-    await cache.addAll(FILES.map((f) => new Request(new URL(f, self.registration.scope), { cache: "no-cache" })));
+    const files = [...new Set([...SHARED, ...visited])];
+    await cache.addAll(files.map((f) => new Request(url(f), { cache: "no-cache" })));
   })());
 });
 
@@ -41,7 +62,10 @@ self.addEventListener("fetch", (event) => {
     const hit = await cache.match(key);
     if (hit) return hit;
     try {
-      return await fetch(request);
+      const response = await fetch(request);
+      // a lab page of this build, visited for the first time: keep it for offline use
+      if (response.ok && PAGES.has(key.slice(self.registration.scope.length))) await cache.put(key, response.clone());
+      return response;
     } catch (err) {
       return new Response("You are offline and this page was not saved by this browser yet.", {
         status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },

@@ -12,7 +12,19 @@ function offerUpdate(registration) {
   }, { once: true });
 }
 
-if ("serviceWorker" in navigator && window.isSecureContext) {
+function whenQuiet() {
+  // On pages that start the engine, wait until it is live (or failed): precaching then revalidates files the page
+  // has just loaded (304s) instead of downloading them a second time in parallel.
+  const html = document.documentElement;
+  if (html.dataset.engine !== "loading") return Promise.resolve();
+  return new Promise((resolve) => {
+    new MutationObserver((_, obs) => {
+      if (html.dataset.engine !== "loading") { obs.disconnect(); resolve(); }
+    }).observe(html, { attributes: true, attributeFilter: ["data-engine"] });
+  });
+}
+
+if ("serviceWorker" in navigator && window.isSecureContext) whenQuiet().then(() => {
   const root = new URL(document.documentElement.dataset.root || "./", location.href);
   const mark = (state) => { document.documentElement.dataset.sw = state; };
   const track = (registration, worker) => {
@@ -36,4 +48,4 @@ if ("serviceWorker" in navigator && window.isSecureContext) {
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (banner && !banner.hidden && !reloading) { reloading = true; location.reload(); }
   });
-}
+});

@@ -27,8 +27,11 @@ class Server:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
 
     def stop(self):
+        if self.httpd is None:
+            return
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.httpd = None
 
 
 def wait_sw_ready(page):
@@ -61,9 +64,11 @@ def test_visited_lab_works_offline(browser, built_site, tmp_path):
     page.wait_for_function("document.querySelector('[data-reveal-line]').textContent.includes('Actual: 39.06 ms')")
     section.locator("[data-instrument='context']").select_option("edge")
     page.wait_for_function("document.querySelector(\"[data-output='pass_time']\").textContent === '9.766 ms'")
-    # every page of the build was cached at install, including ones never visited
+    # the small shared pages were cached at install; a lab never visited says so plainly
     page.goto(server.url + "sources/")
     assert "Sources" in page.locator("h1").inner_text()
+    page.goto(server.url + "labs/v1-01/")
+    assert "not saved by this browser yet" in page.locator("body").inner_text()
     ctx.close()
 
 
@@ -94,6 +99,10 @@ def test_new_build_replaces_the_cache_cleanly(browser, built_site, tmp_path, mon
         page.wait_for_function("document.querySelector('h1').textContent.endsWith('(build 2)')", timeout=30_000)
         new_caches = page.evaluate("caches.keys()")
         assert 1 == len(new_caches) and new_caches != old_caches
-    finally:
+        # the lab visited under build 1 was carried into build 2's cache: it still works offline
         server.stop()
+        page.reload()
+        wait_engine(page)
+        assert page.locator("h1").inner_text().endswith("(build 2)")
+    finally:
         ctx.close()
