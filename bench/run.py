@@ -143,10 +143,10 @@ def measure_moves(page, moves: int) -> list[float]:
     return latencies
 
 
-def run(labs: list[str], runs: int, moves: int, build: bool) -> dict:
+def run(labs: list[str], runs: int, moves: int, build: bool, dist: Path | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
-    dist = ROOT / "dist"
+    dist = dist or ROOT / "dist"
     build_s = None
     if build or not dist.exists():
         t0 = time.perf_counter()
