@@ -28,6 +28,9 @@ class Design:
     zero_stage: int = 1
     train_seq_len: int = 4096
     train_checkpointing: str = "none"
+    train_state_bits: int = 32  # v1-08 optimizer-state format (32 or 8)
+    train_adapters: float = 0.0  # v1-08 adapter share of the parameters (0 = full fine-tuning)
+    train_nonlinearity: str = "gelu"  # v1-05 choice, read by v1-08 for the activation coefficient
     # v1-10 / v1-11 / v1-07 serving
     serve_model: str = "llama_65b"
     serve_method: str = "gptq_g128"
@@ -57,6 +60,7 @@ class Design:
     gpu_usd_per_h: float = 2.50
     data_budget_usd: float = 200.0
     data_target_pct: float = 31.0
+    data_metric: str = "avg38"  # v1-09 target metric (avg38 or imagenet)
     # v1-14 monitoring
     monitors: tuple[str, ...] = ("source_share", "per_source")
     audit_fraction: float = 0.02
@@ -129,6 +133,34 @@ def serving_memory_bytes(design: Design) -> float:
     return w + memory.kv_cache_bytes(m.layers, m.kv_heads, m.head_dim, 16, design.context_tokens, design.batch)
 
 
+def training_state_bytes(design: Design) -> float:
+    """Per-GPU model states of the v1-08 plan: full mixed-precision Adam, or a frozen base plus adapters, sharded.
+
+    M = W/g₃ + G/g₂ + K/g₁ with W, G, K from N·(2 + 2 + 4 + 2·b_s/8) (full) or N·2 + f·N·(…) (adapters)
+    Source: v1-08 Part D (ZeRO-1 on 8 GPUs: 14 + 14 + 84/8 = 38.5 GB); Rajbhandari et al. 2020 §5.
+    """
+    d = design
+    if d.train_adapters > 0:
+        st = memory.adapter_state_bytes(d.train_params, d.train_adapters, state_bits=d.train_state_bits)
+    else:
+        st = memory.model_state_bytes(d.train_params, state_bits=d.train_state_bits)
+    return memory.shard_state_bytes(st.weights_bytes, st.gradients_bytes, st.master_bytes + st.optimizer_bytes,
+                                    d.train_gpus, d.zero_stage).total_bytes
+
+
+def data_plan_cost_usd(design: Design, mfu: float = 0.25, storage_usd_per_tb_month: float = 23.0,
+                       months_stored: float = 1.0) -> float:
+    """The v1-09 data plan's cost, every filter paying for its own scorer (as v1-09 prices it), on the cloud GPU.
+
+    C = (3·F_learn·N_seen + F_score·N_pool/k_runs)·p/(3600·P·η) + V_pool·c_store·m
+    Source: v1-09 Part D (128 M, image ∩ CLIP, 1 run, $2.50/GPU-h, η = 25 %: $182.43); data.curation_plan_cost.
+    """
+    d = design
+    return data.curation_plan_cost(d.data_scale, d.data_filter, d.gpu_usd_per_h, mfu, storage_usd_per_tb_month,
+                                   months_stored, runs_sharing_scores=d.runs_sharing_scores,
+                                   peak_flop_per_s=get_context("cloud").device.peak_fp16_dense_flop_per_s).total_usd
+
+
 def evaluate_design(design: Design, context: str = "cloud") -> Audit:
     """Replay every guardrail of a design on a context.
 
@@ -137,8 +169,9 @@ def evaluate_design(design: Design, context: str = "cloud") -> Audit:
     """
     env = get_context(context)
     d = design
-    states = memory.shard_states(d.train_params, d.train_gpus, d.zero_stage).total_bytes
-    acts = memory.activation_bytes(d.train_seq_len, 1, 4096, 32, 32, checkpointing=d.train_checkpointing)
+    states = training_state_bytes(d)
+    acts = memory.activation_bytes(d.train_seq_len, 1, 4096, 32, 32, nonlinearity=d.train_nonlinearity,
+                                   checkpointing=d.train_checkpointing)
     mem = serving_memory_bytes(d)
     step = mem / env.memory_bandwidth_bytes_per_s + d.per_token_overhead_s
     ppl = compression.quality_lookup(d.serve_model, d.serve_method, d.serve_bits, "3cf64c6f").perplexity
@@ -149,10 +182,8 @@ def evaluate_design(design: Design, context: str = "cloud") -> Audit:
         burst = min(burst, d.admission_cap_rps)
     p99_b = serving.mmc_response_quantile(burst, d.service_s, d.replicas)
     frame = latency.frame_time(d.serial_s, 95e-3 * d.detector_scale, d.lanes, d.coordination_s).total_s
-    cost = data.plan_cost(d.data_scale, d.data_filter, gpu_usd_per_h=d.gpu_usd_per_h,
-                          runs_sharing_scores=d.runs_sharing_scores, peak_flop_per_s=get_context(
-                              "cloud").device.peak_fp16_dense_flop_per_s).total_usd
-    acc = data.selection_accuracy(d.data_scale, d.data_filter, "avg38").accuracy_pct
+    cost = data_plan_cost_usd(d)
+    acc = data.selection_accuracy(d.data_scale, d.data_filter, d.data_metric).accuracy_pct
     mon = ops.monitoring_policy_cost(list(d.monitors), d.audit_fraction, d.label_delay_days,
                                      misread_limit=d.misread_limit)
     pol = responsible.policy_guardrails(d.threshold_policy, d.threshold_a, d.epsilon, d.retrains_per_year,
