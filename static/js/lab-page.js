@@ -41,8 +41,15 @@ function showPresetNote() {
   const missing = data.reads.filter((r) => values[r.key] === undefined);
   const used = data.reads.filter((r) => values[r.key] !== undefined);
   const parts = [];
-  for (const r of missing) parts.push(`${r.label}: ${r.preset} (preset in use — ${r.key.split(".")[0]} not done yet)`);
-  for (const r of used) parts.push(`${r.label}: ${values[r.key]} (from your ledger)`);
+  if (data.reads.length > 4) {
+    // a capstone reads dozens of values: summarise, naming the labs whose presets stand in
+    const labsMissing = [...new Set(missing.map((r) => r.key.split(".")[0]))];
+    parts.push(`${used.length} of ${data.reads.length} values from earlier labs come from your ledger`);
+    if (missing.length) parts.push(`${missing.length} presets in use (not done yet: ${labsMissing.join(", ")})`);
+  } else {
+    for (const r of missing) parts.push(`${r.label}: ${r.preset} (preset in use — ${r.key.split(".")[0]} not done yet)`);
+    for (const r of used) parts.push(`${r.label}: ${values[r.key]} (from your ledger)`);
+  }
   note.hidden = parts.length === 0;
   note.textContent = parts.join(" · ");
 }

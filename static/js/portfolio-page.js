@@ -20,7 +20,12 @@ const el = (tag, props = {}, ...children) => {
 const fmt = (x) => (typeof x === "number" && Number.isFinite(x) ? new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 }).format(x) : "—");
 
 function table(caption, head, rows) {
+  // each table scrolls inside its own (keyboard-focusable) region on a narrow screen; the page never does
+  const wrap = el("div", { className: "table-scroll", tabIndex: 0 });
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-label", caption);
   const t = el("table", { className: "portfolio-table" });
+  wrap.append(t);
   t.createCaption().textContent = caption;
   const hr = t.createTHead().insertRow();
   for (const h of head) hr.append(el("th", { scope: "col", textContent: h }));
@@ -29,7 +34,7 @@ function table(caption, head, rows) {
     const tr = body.insertRow();
     row.forEach((cell, i) => (i === 0 ? tr.append(el("th", { scope: "row", textContent: String(cell) })) : (tr.insertCell().textContent = String(cell))));
   }
-  return t;
+  return wrap;
 }
 
 function render(p) {
@@ -41,8 +46,9 @@ function render(p) {
   document.querySelector("[data-pf-guardrails]").replaceChildren(table(
     "Guardrails, recomputed from your recorded inputs (ratio = value ÷ limit; passes at ≤ 1)",
     ["Guardrail", "Value", "Limit", "Ratio", "Verdict", "Inputs"],
-    (p.guardrails || []).map((g) => [`${g.id} ${g.name}`, g.value_text, g.limit_text, fmt(g.ratio),
-      g.passes ? "passes" : "breaks", `${g.source}${g.stale ? " (stored output was stale)" : ""}`])));
+    (p.guardrails || []).map((g) => [`${g.id} ${g.name}`, g.value_text, g.limit_text,
+      g.ratio_text || (g.unbounded ? "unbounded" : fmt(g.ratio)),
+      g.passes ? "passes" : "breaks", `${g.source}${g.stale ? ` (stale: ${g.stale_text || "stored output disagrees with the replay"})` : ""}`])));
   const c = p.calibration || {};
   document.querySelector("[data-pf-calibration]").replaceChildren(
     el("p", { textContent: c.sentence || "" }),
@@ -57,6 +63,9 @@ function render(p) {
       lab.decisions.map((d) => [d.label || d.key, d.value_text, d.source])) : null)));
   document.querySelector("[data-pf-gaps]").replaceChildren(
     el("p", { textContent: (p.missing_labs || []).length ? `Not started: ${p.missing_labs.join(", ")}.` : "Every Volume I lab has entries." }),
+    (p.problems || []).length ? el("div", {},
+      el("h3", { textContent: "Entries the replay could not use" }),
+      el("ul", {}, ...p.problems.map((q) => el("li", { textContent: typeof q === "string" ? q : JSON.stringify(q) })))) : null,
     (p.presets_used || []).length ? table("Presets standing in for missing values", ["Key", "Preset"],
       p.presets_used.map((q) => [q.label || q.key, q.preset_text])) : null);
   article.hidden = false;
