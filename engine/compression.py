@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine.errors import require_choice, require_fraction, require_positive
+from engine.errors import require_choice, require_fraction, require_positive, require_positive_int
 from engine.provenance import Cited, measured
 from engine.registry import sources as S
 from engine.registry.quality import GPTQ_LLAMA_SIZES, GPTQ_LLAMA_WIKITEXT2
@@ -61,6 +61,7 @@ def quality_lookup(model: str, method: str, bits: int, revision: str = "01069233
     (default, fidelity row 50) or 3cf64c6f (v1-10).
     """
     require_choice("method", method, QUANT_METHODS)
+    require_positive_int("bits", bits)
     require_choice("revision", revision, REVISIONS)
     entry = _table(revision).get((model, method, int(bits)))
     if entry is None:
@@ -93,6 +94,7 @@ def checkpoint_bytes(model: str, method: str, bits: int) -> float | None:
     Source: GPTQ-for-LLaMa README 3cf64c6f (its 'GB' are GiB: 6.738e9 × 2 B = 12.55 GiB ≈ 12.5 printed).
     """
     require_choice("method", method, QUANT_METHODS)
+    require_positive_int("bits", bits)
     cell = GPTQ_LLAMA_SIZES.get((model, method, int(bits)))
     return None if cell is None else cell.value
 
@@ -168,6 +170,7 @@ def fits_context(model: str, method: str, bits: int, context_tokens: int, contex
     from engine.registry.hardware import get_context
     from engine.registry.models import get_model
 
+    require_positive_int("bits", bits)
     env = get_context(context)
     m = get_model(model)
     w = checkpoint_bytes(model, method, int(bits))
@@ -279,6 +282,7 @@ def lookup_row(model: str, method: str, bits: int, include_2bit: bool = True) ->
     read as the only grouped 2-bit row, GPTQ g64. No interpolation, no extrapolation: absent rows return None.
     Source: GPTQ-for-LLaMa README, commits 3cf64c6f (16/4/3-bit) and 01069233 (2-bit, FP16 5.67); v1-10 Part B.
     """
+    require_positive_int("bits", bits)
     require_choice("model", model, LLAMA_SIZES)
     require_choice("method", method, ("fp16",) + ROW_METHODS)
     b = int(require_choice("bits", int(bits), (16, 8, 4, 3, 2)))
@@ -441,9 +445,10 @@ def max_row_context(model: str, method: str, bits: int, context: str) -> int:
     from engine.registry.hardware import get_context
     from engine.registry.models import get_model
 
+    require_positive_int("bits", bits)
     w = checkpoint_bytes(model, method, int(bits))
     if w is None:
-        raise EngineInputError(f"`bits` must name a row with a printed size (got {model} {method} {bits})")
+        raise EngineInputError(f"`bits` must be a bit-width with a printed size for {model} {method} (got {bits!r})")
     m = get_model(model)
     per_token = kv_cache_bytes(m.layers, m.kv_heads, m.head_dim, 16, 1, 1)
     return max_context_length(get_context(context).model_memory_bytes, w, per_token)
@@ -471,6 +476,7 @@ def row_text(model: str, method: str, bits: int) -> str:
 
     Source: naming convention of the GPTQ-for-LLaMa README columns.
     """
+    require_positive_int("bits", bits)
     size = model.split("_")[1].upper()
     return f"{size} FP16" if method == "fp16" else f"{size} {METHOD_TEXT[method]} {bits}-bit"
 
@@ -529,6 +535,7 @@ def deployment_check(model: str, method: str, bits: int, context_tokens: int, co
     from engine.registry.hardware import get_context
     from engine.units import format_auto
 
+    require_positive_int("bits", bits)
     if int(bits) == 16:
         method = "fp16"
     require_positive("min_tokens_per_s", min_tokens_per_s)

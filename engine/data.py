@@ -259,6 +259,7 @@ def marginal_accuracy_per_dollar(delta_accuracy_points: float, delta_cost_usd: f
     """Accuracy points bought per $1,000 of extra spend.
 
     value = ΔA / ΔC × 1,000
+    `delta_accuracy_points` may be zero or negative (a filter can hurt accuracy); `delta_cost_usd` must be > 0.
     Source: v1-09 Part B math peek (curation 12.17 / $63.03 → 193.1 points per $1k).
     """
     return _require_finite_points(delta_accuracy_points) / require_positive("delta_cost_usd", delta_cost_usd) * 1000.0

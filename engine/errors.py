@@ -23,6 +23,13 @@ def _is_real(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def require_real(name: str, value: object) -> float:
+    """Return `value` as a float, or raise unless it is a real number (NaN and ±∞ pass: display and formatting)."""
+    if not _is_real(value):
+        raise _fail(name, "a real number", value)
+    return float(value)
+
+
 def require_finite(name: str, value: object) -> float:
     """Return `value` as a float, or raise if it is not a finite real number."""
     if not _is_real(value) or not math.isfinite(value):

@@ -76,6 +76,9 @@ def fuse_graph(graph: OpGraph, fusion: bool, graph_capture: bool, t_dispatch_s: 
     kernels = N_c if fusion else N_e;  H = t_graph if graph capture, else N_c·t_launch (fused) or N_e·t_d (eager)
     Source: v1-07 Part B math peek.
     """
+    require_non_negative("t_dispatch_s", t_dispatch_s)
+    require_non_negative("t_launch_s", t_launch_s)
+    require_non_negative("t_graph_s", t_graph_s)
     kernels = graph.fused_ops if fusion else graph.eager_ops
     if graph_capture:
         host = require_non_negative("t_graph_s", t_graph_s)

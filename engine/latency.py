@@ -464,6 +464,9 @@ def layer_matrix_params(hidden: float, ffn_hidden: float, ffn_matrices: float = 
     P_l = 2d² + 2d·(d·h_kv/h) + m·d·d_ff   (= 4d² + 3d·d_ff for MHA with SwiGLU)
     Source: v1-06 briefing (Llama-2-7B: 4 · 4,096² + 3 · 4,096 · 11,008 = 202,375,168).
     """
+    require_positive("ffn_hidden", ffn_hidden)
+    if heads is not None:
+        require_positive("heads", heads)
     d = require_positive("hidden", hidden)
     kv_ratio = 1.0 if kv_heads is None or heads is None else require_positive("kv_heads", kv_heads) / heads
     return 2 * d * d + 2 * d * d * kv_ratio + require_positive("ffn_matrices", ffn_matrices) * d * ffn_hidden
@@ -618,6 +621,9 @@ def plan_frame_budget(max_lanes: int, deadline_s: float, weeks_budget: float = 6
     detector × 0.6 (2 wk); coordination halved (2 wk). Ties: lower frame time.
     Source: v1-12 Part D math peek (option costs are Tidewatch's planning assumptions).
     """
+    require_non_negative("serial_s", serial_s)
+    require_non_negative("parallel_s", parallel_s)
+    require_non_negative("coordination_s_per_lane", coordination_s_per_lane)
     n_max = require_positive_int("max_lanes", max_lanes)
     d = require_positive("deadline_s", deadline_s)
     budget = require_non_negative("weeks_budget", weeks_budget)

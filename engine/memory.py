@@ -153,6 +153,8 @@ def training_working_set(
     require_choice("nonlinearity", nonlinearity, NONLINEARITIES)
     cap = require_positive("budget_bytes", budget_bytes)
     beta = require_positive("trainable_bytes_per_param", trainable_bytes_per_param)
+    if backing_bandwidth_bytes_per_s is not None:
+        require_positive("backing_bandwidth_bytes_per_s", backing_bandwidth_bytes_per_s)
     row = bsz * w * b / 8.0  # one activation tensor of width W for the whole batch
     if require_choice("mode", mode, ("frozen", "full")) == "frozen":
         saved = saved_activation_bytes(bsz * d * w, nonlinearity, b)
@@ -359,6 +361,8 @@ def max_trainable_params(capacity_bytes: float, mode: str = "full", trainable_fr
     N_max = C / β;  β = 16 (full Adam) or 2 + 16·f (adapters on a frozen 16-bit base)
     Source: v1-08 Part C math peek; LoRA's frozen-base accounting (Hu et al. 2021).
     """
+    require_positive("frozen_bytes_per_param", frozen_bytes_per_param)
+    require_positive("trained_bytes_per_param", trained_bytes_per_param)
     c = require_positive("capacity_bytes", capacity_bytes)
     require_choice("mode", mode, ("full", "adapters"))
     f = require_fraction("trainable_fraction", trainable_fraction)

@@ -84,6 +84,8 @@ def labelled_view(timeline: DriftTimeline, day: int, label_delay_days: int,
     tile(d) = Σ_{k ≤ d−L} V_k·A_k / Σ_{k ≤ d−L} V_k
     Source: v1-14 Part A math peek.
     """
+    if validation_accuracy is not None:
+        require_fraction("validation_accuracy", validation_accuracy)
     last = require_non_negative("day", day) - require_non_negative("label_delay_days", label_delay_days)
     if last < 0:
         return WILDS_CAMELYON17["in_distribution"].value if validation_accuracy is None else validation_accuracy
@@ -98,6 +100,7 @@ def sample_size_one_proportion(p0: float, p1: float, confidence: float = 0.95, p
     n = ⌈[(z_{1−α/2}·√(p₀q₀) + z_{1−β}·√(p₁q₁)) / (p₀ − p₁)]²⌉
     Source: Chow, Shao & Wang, Sample Size Calculations in Clinical Research §4.1 (93.2 → 90.2 %: 615).
     """
+    require_positive("power", require_fraction("power", power, open_upper=True))
     a = require_fraction("p0", p0)
     b = require_fraction("p1", p1)
     if a == b:
@@ -124,6 +127,9 @@ def detection_day(monitor: str, audit_fraction: float, label_delay_days: int, ho
     a = require_fraction("audit_fraction", audit_fraction)
     L = int(require_non_negative("label_delay_days", label_delay_days))
     h = require_positive_int("horizon_days", horizon_days)
+    require_fraction("share_alarm", share_alarm)
+    require_fraction("confidence", confidence, open_upper=True)
+    require_positive("power", require_fraction("power", power, open_upper=True))
     tl = timeline or mixture_drift(h)
     p0 = WILDS_CAMELYON17["in_distribution"].value
     if monitor == "source_share":
@@ -153,6 +159,9 @@ def undetected_errors(detect_day: int | None, timeline: DriftTimeline | None = N
     E(d*) = Σ_{k ≤ d*} V_new(k)·(A_ID − A_OOD)
     Source: v1-14 Part B math peek (day 2: 57.1; day 7: 448.4; day 11: 779.8).
     """
+    if detect_day is not None:
+        require_non_negative("detect_day", detect_day)
+    require_positive_int("horizon_days", horizon_days)
     tl = timeline or mixture_drift(max(horizon_days, (detect_day or 0) + 1))
     gap = WILDS_CAMELYON17["in_distribution"].value - WILDS_CAMELYON17["out_of_distribution"].value
     last = (len(tl.share) - 1) if detect_day is None else int(require_non_negative("detect_day", detect_day))

@@ -61,22 +61,26 @@ def _cited(value: float, unit: str, source: Source, kind: Kind, note: str) -> Ci
 
 
 def spec(value: float, unit: str, source: Source, note: str = "") -> Cited:
-    """A number stated by a datasheet or standard, given in the unit it was published in."""
+    """A number stated by a datasheet or standard, given in the unit it was published in (any finite value,
+    zero and negatives included)."""
     return _cited(value, unit, source, Kind.SPEC, note)
 
 
 def derived(value: float, unit: str, source: Source, note: str) -> Cited:
-    """A number computed from other cited numbers; pass the computation, not its result, as `value`."""
+    """A number computed from other cited numbers; pass the computation, not its result, as `value` (any finite
+    value, zero and negatives included)."""
     return _cited(value, unit, source, Kind.DERIVED, note)
 
 
 def measured(value: float, unit: str, source: Source, note: str) -> Cited:
-    """A number measured by a benchmark or paper; `note` names the table or figure."""
+    """A number measured by a benchmark or paper; `note` names the table or figure (any finite value, zero and
+    negatives included)."""
     return _cited(value, unit, source, Kind.MEASURED, note)
 
 
 def assumed(value: float, unit: str, source: Source, note: str) -> Cited:
-    """A teaching estimate; `note` says why this value and what would change it."""
+    """A teaching estimate; `note` says why this value and what would change it (any finite value, zero and
+    negatives included)."""
     return _cited(value, unit, source, Kind.ASSUMED, note)
 
 

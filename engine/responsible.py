@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import NormalDist
 
-from engine.errors import require_choice, require_finite, require_non_negative, require_positive, require_positive_int
+from engine.errors import (
+    EngineInputError,
+    require_choice,
+    require_finite,
+    require_non_negative,
+    require_positive,
+    require_positive_int,
+)
 from engine.provenance import assumed
 from engine.registry import sources as S
 from engine.registry.quality import DPSGD_MNIST
@@ -41,6 +48,7 @@ def binormal_rates(threshold: float, dprime: float) -> GroupRates:
     """Error rates when misread scores ~ N(0, 1) and correct-read scores ~ N(d′, 1).
 
     FAR = 1 − Φ(t);  FRR = Φ(t − d′)
+    `threshold` is a score threshold: any finite number, zero and negatives included.
     Source: signal-detection binormal model (Green & Swets 1966); v1-15 Part A math peek.
     """
     t = require_finite("threshold", threshold)
@@ -52,6 +60,7 @@ def equalize_rate(threshold_a: float, dprime_a: float, dprime_b: float, rate: st
     """Group-B threshold that equalises one error rate with group A.
 
     equal FRR: t_B = d′_B − (d′_A − t_A);  equal FAR: t_B = t_A
+    `threshold_a` is a score threshold: any finite number, zero and negatives included.
     Source: v1-15 Part B math peek (t_A = 2.0, d′ 3.0/2.2 → t_B = 1.2).
     """
     t = require_finite("threshold_a", threshold_a)
@@ -149,8 +158,12 @@ def policy_guardrails(policy: str = "single", threshold_a: float = 2.0, epsilon:
 
     ε_yr = k·ε (basic composition);  m_A = 1 − A(ε), m_B = 3·m_A;
     reviews = Σ_g V_g·[(1 − m_g)·FRR_g + m_g·(1 − FAR_g)];  wrong credits = Σ_g V_g·m_g·FAR_g
+    `threshold_a` is a score threshold: zero and negatives are valid, within ±8 (beyond 8σ FAR_A rounds to 0 and the
+    harm ratio has no value).
     Source: v1-15 Part D math peek; Abadi et al. 2016 §5.1–5.2.
     """
+    if abs(require_finite("threshold_a", threshold_a)) > 8:
+        raise EngineInputError(f"`threshold_a` must be between -8 and 8 (got {threshold_a!r})")
     require_choice("policy", policy, ("single", "equal_delay"))
     acc = dp_accuracy_lookup(epsilon)
     if acc.accuracy is None:
@@ -191,6 +204,7 @@ def score_density(score: float, dprime: float) -> tuple[float, float]:
     """Probability densities of one confidence score under the binormal model: (misread, correct read).
 
     f_miss(s) = φ(s);  f_ok(s) = φ(s − d′),  φ the standard normal density
+    `score` is any finite number, zero and negatives included.
     Source: signal-detection binormal model (Green & Swets 1966); v1-15 Part A chart.
     """
     s = require_finite("score", score)
@@ -245,6 +259,7 @@ def group_outcomes(threshold: float, dprime: float, misread_rate: float, volume:
 
     delays = V(1 − m)·FRR;  wrong credits = V·m·FAR;  reviews = V[(1 − m)·FRR + m(1 − FAR)];
     precision = (1 − m)(1 − FRR) / [(1 − m)(1 − FRR) + m·FAR]      (V cheques, misread rate m)
+    `threshold` is a score threshold: any finite number, zero and negatives included.
     Source: v1-15 Part A math peek; binormal rates (Green & Swets 1966); m from Abadi et al. 2016 §5.2.
     """
     m = require_fraction("misread_rate", misread_rate)
@@ -460,8 +475,11 @@ def policy_report(policy: str = "single", threshold_a: float = 2.0, epsilon: str
 
     privacy: k·ε ≤ ε_budget (basic composition);  fairness: 100·|FRR_B − FRR_A| ≤ target;
     review capacity: ρ = reviews / capacity < 1 (a queue with ρ ≥ 1 grows without bound)
+    `threshold_a` may be zero or negative (a score threshold, within ±8 as in `policy_guardrails`).
     Source: v1-15 Part D failure states; basic composition (Dwork & Roth 2014, Thm 3.16); queue stability (v1-13).
     """
+    for choice in retrain_choices:
+        require_positive_int("retrain_choices", choice)
     g = policy_guardrails(policy, threshold_a, epsilon, retrains_per_year, cheques_per_day, review_capacity_per_day,
                           epsilon_budget, gap_target_points)
     d_a, d_b = CITED["dprime_a"].value, CITED["dprime_b"].value

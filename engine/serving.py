@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from engine.errors import (
+    EngineInputError,
     require_fraction,
     require_non_negative,
     require_positive,
@@ -333,11 +334,14 @@ def mmc_response_quantile_tol(arrival_rate_per_s: float, service_s: float, serve
     """Quantile of M/M/c response time by bisection on the tail, stopped at a relative tolerance; ∞ when unstable.
 
     t_q: P(T > t_q) = 1 − q, bracketed until hi − lo ≤ rel_tol·hi
+    `rel_tol` ≥ 1e-15: below double precision the bracket stops shrinking and the bisection would never end.
     Source: as mmc_response_quantile (v1-13 Part D: c = 4, 150 req/s, S = 20 ms → p99 120.1 ms); the tolerance
     bounds the work so an interactive page can sweep replica counts.
     """
     q = require_fraction("quantile", quantile, open_upper=True)
     tol = require_positive("rel_tol", rel_tol)
+    if tol < 1e-15:
+        raise EngineInputError(f"`rel_tol` must be at least 1e-15 (got {rel_tol!r})")
     if not mmc(arrival_rate_per_s, service_s, servers).stable:
         return math.inf
     target = 1.0 - q
@@ -358,9 +362,12 @@ def admission_cap_by_tail(service_s: float, servers: int, slo_s: float, quantile
     """Largest arrival rate whose M/M/c response quantile meets the SLO, by bisection on the tail at t = SLO.
 
     λ_cap = max{λ : P(T > SLO | λ, c, S) ≤ 1 − q}   (≡ t_q(λ) ≤ SLO: the tail falls with t and rises with λ)
+    `rel_tol` ≥ 1e-15: below double precision the bracket stops shrinking and the bisection would never end.
     Source: v1-13 Part D (c = 3, S = 30 ms, SLO 300 ms → 83.5 req/s; c = 1, S = 40 ms, SLO 400 ms → 13.49 req/s);
     the same answer as admission_cap_for_slo with one tail evaluation per step instead of a nested bisection.
     """
+    if require_positive("rel_tol", rel_tol) < 1e-15:
+        raise EngineInputError(f"`rel_tol` must be at least 1e-15 (got {rel_tol!r})")
     s = require_positive("service_s", service_s)
     c = require_positive_int("servers", servers)
     slo = require_positive("slo_s", slo_s)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.errors import EngineInputError, require_finite, require_positive
+from engine.errors import EngineInputError, require_finite, require_positive, require_positive_int, require_real
 
 
 @dataclass(frozen=True)
@@ -159,12 +159,14 @@ def get_unit(unit_id: str) -> Unit:
 
 
 def to_base(value: float, unit_id: str) -> float:
-    """Convert `value` expressed in `unit_id` to SI base units (the only conversion into the engine)."""
+    """Convert `value` expressed in `unit_id` to SI base units (the only conversion into the engine).
+
+    Any finite `value` converts, zero and negatives included."""
     return require_finite("value", value) * get_unit(unit_id).factor
 
 
 def from_base(value: float, unit_id: str) -> float:
-    """Convert a base-unit `value` to `unit_id` for display."""
+    """Convert a base-unit `value` to `unit_id` for display (any finite value, zero and negatives included)."""
     return require_finite("value", value) / get_unit(unit_id).factor
 
 
@@ -172,9 +174,13 @@ _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def format_number(x: float, sig: int = 3) -> str:
-    """Format `x` with `sig` significant figures: thousands separators in [1e-3, 1e6), else "1.03 × 10⁶"."""
+    """Format `x` with `sig` significant figures: thousands separators in [1e-3, 1e6), else "1.03 × 10⁶".
+
+    Any real `x` is shown, zero, negatives, NaN and ±∞ included; `sig` is a positive integer.
+    """
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise EngineInputError(f"`x` must be a number (got {x!r})")
+    sig = require_positive_int("sig", sig)
     if math.isnan(x):
         return "NaN"  # never shown by a lab: the fuzz tests assert outputs are finite
     if math.isinf(x):
@@ -194,7 +200,12 @@ def format_number(x: float, sig: int = 3) -> str:
 
 
 def shortest_sig(x: float, max_sig: int = 6) -> int:
-    """The fewest significant figures (1..max_sig) that show `x` exactly: 8 -> 1, 4096 -> 4, 0.3 -> 1."""
+    """The fewest significant figures (1..max_sig) that show `x` exactly: 8 -> 1, 4096 -> 4, 0.3 -> 1.
+
+    Any real `x` is accepted (zero and negatives included); `max_sig` is a positive integer.
+    """
+    require_real("x", x)
+    max_sig = require_positive_int("max_sig", max_sig)
     for sig in range(1, max_sig + 1):
         if math.isclose(float(f"{x:.{sig - 1}e}"), x, rel_tol=1e-12, abs_tol=0.0):
             return sig
@@ -202,13 +213,21 @@ def shortest_sig(x: float, max_sig: int = 6) -> int:
 
 
 def format_exact(value_base: float, unit_id: str, max_sig: int = 6) -> str:
-    """Show a setting (an instrument value) without rounding it: 8 GPUs is "8", 4,096 tokens is "4,096"."""
+    """Show a setting (an instrument value) without rounding it: 8 GPUs is "8", 4,096 tokens is "4,096".
+
+    Any real `value_base` is shown (zero and negatives included).
+    """
+    require_real("value_base", value_base)
     unit = get_unit(unit_id)
     return format_value(value_base, unit_id, shortest_sig(value_base / unit.factor, max_sig))
 
 
 def format_value(value_base: float, unit_id: str, sig: int = 3) -> str:
-    """Show a base-unit value in `unit_id`: format_value(0.0390625, "ms", 4) == "39.06 ms"."""
+    """Show a base-unit value in `unit_id`: format_value(0.0390625, "ms", 4) == "39.06 ms".
+
+    Any real `value_base` is shown, zero, negatives and ±∞ included (an unstable queue's wait reads "∞ ms").
+    """
+    require_real("value_base", value_base)
     unit = get_unit(unit_id)
     number = format_number(value_base / unit.factor, sig)
     if not unit.symbol:
@@ -221,7 +240,11 @@ def format_value(value_base: float, unit_id: str, sig: int = 3) -> str:
 
 
 def auto_unit(value_base: float, quantity: str) -> str:
-    """Pick the largest unit on `quantity`'s prefix ladder that keeps the shown number >= 1."""
+    """Pick the largest unit on `quantity`'s prefix ladder that keeps the shown number >= 1.
+
+    Any real `value_base` is accepted, zero and negatives included: the prefix is chosen from |value_base|.
+    """
+    require_real("value_base", value_base)
     ladder = _AUTO_LADDERS.get(quantity)
     if ladder is None:
         raise EngineInputError(f"`quantity` must be one of {', '.join(sorted(_AUTO_LADDERS))} (got {quantity!r})")
@@ -233,12 +256,19 @@ def auto_unit(value_base: float, quantity: str) -> str:
 
 
 def format_auto(value_base: float, quantity: str, sig: int = 3) -> str:
-    """Format a base-unit value with an automatically chosen prefix: format_auto(2e9, "bytes") == "2.00 GB"."""
+    """Format a base-unit value with an automatically chosen prefix: format_auto(2e9, "bytes") == "2.00 GB".
+
+    Any real `value_base` is shown (zero and negatives included).
+    """
     return format_value(value_base, auto_unit(value_base, quantity), sig)
 
 
 def spoken_value(value_base: float, unit_id: str, sig: int = 3) -> str:
-    """The screen-reader form of a value: spoken_value(3.35e12, "TB/s") == "3.35 terabytes per second"."""
+    """The screen-reader form of a value: spoken_value(3.35e12, "TB/s") == "3.35 terabytes per second".
+
+    Any real `value_base` is spoken, zero and negatives included ("minus 5 …").
+    """
+    require_real("value_base", value_base)
     unit = get_unit(unit_id)
     number = format_number(value_base / unit.factor, sig).replace("−", "minus ")
     return f"{number} {unit.spoken}".strip()
