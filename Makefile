@@ -50,7 +50,7 @@ clean:
 N ?= 500
 fuzz: site
 	CHROMIUM="$$(scripts/find-browser.sh)" && export CHROMIUM && \
-	FUZZ_ACTIONS=$(N) $(PY) -m pytest tests/browser/test_fuzz.py -q $(PYTEST_ARGS)
+	FUZZ_ACTIONS=$(N) $(PY) -m pytest tests/browser/test_fuzz.py -q --timeout=0 $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) -m bench.run $(BENCH_ARGS)
