@@ -82,7 +82,10 @@ def normalise_base_path(base_path: str) -> str:
 
 
 def build_wheel(out_dir: Path) -> Path:
-    """Build the py3-none-any wheel of engine/ and labs/ with hatchling (reproducible: fixed timestamps)."""
+    """Build the py3-none-any wheel of engine/ and labs/ with hatchling (reproducible: fixed timestamps).
+
+    out_dir must be private to this build: two builds sharing one directory would delete each other's wheel.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.whl"):
         old.unlink()
@@ -259,10 +262,14 @@ def build(options: BuildOptions) -> dict[str, Any]:
     out = options.out
     staging = Path(tempfile.mkdtemp(prefix="dist-", dir=str(out.parent)))
     try:
-        wheel = options.wheel or build_wheel(ROOT / "build" / "wheel")
+        # Built inside this build's own staging directory, so concurrent builds (two test sessions, `make site`
+        # while tests run) never share a wheel directory.
+        wheel = options.wheel or build_wheel(staging / ".wheel-build")
         (staging / "wheels").mkdir()
         shutil.copy2(wheel, staging / "wheels" / wheel.name)
-        wheel_sha = sha256_file(staging / "wheels" / wheel.name)
+        shutil.rmtree(staging / ".wheel-build", ignore_errors=True)
+        wheel = staging / "wheels" / wheel.name
+        wheel_sha = sha256_file(wheel)
 
         for src, dst in VENDOR_FILES.items():
             target = staging / "vendor" / dst

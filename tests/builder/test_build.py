@@ -171,3 +171,27 @@ def test_sources_page_lists_cited_constants(built_site):
     html = (built_site / "sources" / "index.html").read_text()
     assert "memory_bandwidth_bytes_per_s" in html and "NVIDIA H100" in html
     assert 'id="engine.latency.stream_time"' in html
+
+
+def test_builds_do_not_share_a_wheel_directory(monkeypatch, tmp_path):
+    """Two builds at once (two test sessions, or `make site` while tests run) must not share a wheel directory: a
+    shared build/wheel once made one build delete the other's wheel mid-flight. Each build gets its own, removed
+    afterwards, and the wheel is reproducible (same sha256 both times)."""
+    dirs = []
+    real = B.build_wheel
+
+    def spy(out_dir):
+        dirs.append(out_dir)
+        return real(out_dir)
+
+    monkeypatch.setattr(B, "build_wheel", spy)
+    lab = all_labs()[0].id
+    outs = [tmp_path / f"a{i}" / "dist" for i in range(2)]
+    summaries = []
+    for o in outs:
+        o.parent.mkdir()
+        summaries.append(B.build(B.BuildOptions(out=o, labs=(lab,))))
+    assert len(dirs) == 2 and dirs[0] != dirs[1]
+    assert not any(d.exists() for d in dirs)
+    shas = [hashlib.sha256(next((o / "wheels").glob("*.whl")).read_bytes()).hexdigest() for o in outs]
+    assert shas[0] == shas[1] == summaries[0]["wheel_sha256"] == summaries[1]["wheel_sha256"]
