@@ -7,10 +7,12 @@ no lab pastes a registry number into its text.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from engine.registry.hardware import CONTEXT_KEYS, get_context
 from engine.units import format_auto, format_value
-from labs.schema import Option
+from labs.schema import FailureState, Option
 
 
 def log_steps(lo: float, hi: float, mantissas: tuple[float, ...] = (1, 2, 3, 5, 7)) -> tuple[float, ...]:
@@ -30,6 +32,34 @@ def context_options() -> tuple[Option, ...]:
         Option(key=k, label=f"{get_context(k).label} ({get_context(k).device.name})", detail=get_context(k).breaks_first)
         for k in CONTEXT_KEYS
     )
+
+
+def failures_per(
+    keys: Iterable[str],
+    *,
+    id: str,
+    title: Callable[[str], str],
+    when: Callable[[Mapping[str, Any], str], bool],
+    message: str,
+) -> tuple[FailureState, ...]:
+    """One failure state per key (a context, a product…), the key bound early.
+
+    `id` and `message` are templates over `{key}`: `message` names the output that holds the failure's message.
+    `title(key)` gives its heading and `when(results, key)` its predicate. Writing the loop by hand invites the
+    late-binding trap (`lambda r: r[f"fits_{ctx}"]` sees only the last ctx); this helper cannot fall into it.
+
+        failures_per(CONTEXT_KEYS, id="oom_{key}", title=lambda k: f"{k}: out of memory",
+                     when=lambda r, k: not r[f"fits_{k}"], message="message_{key}")
+    """
+    out = []
+    for key in keys:
+        out.append(FailureState(
+            id=id.format(key=key),
+            title=title(key),
+            when=lambda r, key=key: when(r, key),
+            message=lambda r, name=message.format(key=key): r[name],
+        ))
+    return tuple(out)
 
 
 def envelope_table_md() -> str:

@@ -21,7 +21,7 @@ from engine.latency import AXES, EnvelopeCheck, check_envelope, find_first_wall
 from engine.registry.hardware import CONTEXT_KEYS, ContextEnvelope, get_context
 from engine.registry.models import ASSISTANT_3B, ASSISTANT_7B, DS_CNN_KWS_SMALL, Model
 from engine.units import format_auto, format_number, format_value, ratio
-from labs.common import context_options, envelope_table_md, log_steps
+from labs.common import context_options, envelope_table_md, failures_per, log_steps
 from labs.schema import (
     Briefing,
     Chart,
@@ -664,14 +664,12 @@ PART_C = Part(
             description="Capacity, latency and power bars per context; red is the binding axis; gaps cannot load.",
         ),
     ),
-    failures=tuple(
-        FailureState(
-            id=f"fails_{ctx}",
-            title=f"{CONTEXT_NAME[ctx]} fails",
-            when=lambda r, ctx=ctx: r[f"binding_{ctx}"] != "none",
-            message=lambda r, ctx=ctx: r[f"message_{ctx}"],
-        )
-        for ctx in CONTEXT_KEYS
+    failures=failures_per(
+        CONTEXT_KEYS,
+        id="fails_{key}",
+        title=lambda ctx: f"{CONTEXT_NAME[ctx]} fails",
+        when=lambda r, ctx: r[f"binding_{ctx}"] != "none",
+        message="message_{key}",
     ),
     math=MathPeek(
         equations=(
@@ -914,23 +912,19 @@ PART_D = Part(
             description="Before: the failing axis with no fix. After: the same axis with your lever; red still fails.",
         ),
     ),
-    failures=tuple(
-        FailureState(
-            id=f"{p}_envelope",
-            title=f"{PRODUCT_NAME[p]} still fails",
-            when=lambda r, p=p: r[f"{p}_binding"] != "none",
-            message=lambda r, p=p: r[f"{p}_envelope_message"],
-        )
-        for p in PRODUCTS
+    failures=failures_per(
+        PRODUCTS,
+        id="{key}_envelope",
+        title=lambda p: f"{PRODUCT_NAME[p]} still fails",
+        when=lambda r, p: r[f"{p}_binding"] != "none",
+        message="{key}_envelope_message",
     )
-    + tuple(
-        FailureState(
-            id=f"{p}_quality",
-            title=f"{PRODUCT_NAME[p]}: quality gate",
-            when=lambda r, p=p: bool(r[f"{p}_quality_fails"]),
-            message=lambda r, p=p: r[f"{p}_quality_message"],
-        )
-        for p in PRODUCTS
+    + failures_per(
+        PRODUCTS,
+        id="{key}_quality",
+        title=lambda p: f"{PRODUCT_NAME[p]}: quality gate",
+        when=lambda r, p: bool(r[f"{p}_quality_fails"]),
+        message="{key}_quality_message",
     ),
     math=MathPeek(
         equations=(

@@ -32,7 +32,7 @@ from engine.memory import check_fit, weight_bytes
 from engine.registry.hardware import CONTEXT_KEYS, get_context
 from engine.registry.models import RESNET50
 from engine.units import format_auto, format_number, format_value, ratio, to_base
-from labs.common import envelope_table_md, log_steps
+from labs.common import envelope_table_md, failures_per, log_steps
 from labs.schema import (
     Briefing,
     Chart,
@@ -851,14 +851,12 @@ PART_D = Part(
             description="100 % is the SLO line; red bars miss it.",
         ),
     ),
-    failures=tuple(
-        FailureState(
-            id=f"slo_{ctx}",
-            title=f"{CONTEXT_NAME[ctx]}: SLO missed",
-            when=lambda r, ctx=ctx: not r[f"{ctx}_ok"],
-            message=lambda r, ctx=ctx: r[f"{ctx}_message"],
-        )
-        for ctx in LATENCY_CONTEXTS
+    failures=failures_per(
+        LATENCY_CONTEXTS,
+        id="slo_{key}",
+        title=lambda ctx: f"{CONTEXT_NAME[ctx]}: SLO missed",
+        when=lambda r, ctx: not r[f"{ctx}_ok"],
+        message="{key}_message",
     ),
     math=MathPeek(
         equations=(

@@ -28,7 +28,7 @@ from engine.economics import price_per_flop
 from engine.registry.hardware import CONTEXT_KEYS, get_context
 from engine.registry.infrastructure import get_constant
 from engine.units import format_number, format_value, from_base, to_base
-from labs.common import context_options, log_steps
+from labs.common import context_options, failures_per, log_steps
 from labs.schema import (
     Briefing,
     Chart,
@@ -659,14 +659,12 @@ PART_C = Part(
                         "Cloud is priced in dollars (Part B) and appears in the table, not the chart.",
         ),
     ),
-    failures=tuple(
-        FailureState(
-            id=f"uplink_saturated_{ctx}",
-            title=f"{CTX_TITLE[ctx]}: uplink saturated",
-            when=lambda r, ctx=ctx: bool(r[f"saturated_{ctx}"]),
-            message=lambda r, ctx=ctx: r[f"message_{ctx}"],
-        )
-        for ctx in STREAM_PERIOD_S
+    failures=failures_per(
+        STREAM_PERIOD_S,
+        id="uplink_saturated_{key}",
+        title=lambda ctx: f"{CTX_TITLE[ctx]}: uplink saturated",
+        when=lambda r, ctx: bool(r[f"saturated_{ctx}"]),
+        message="message_{key}",
     ),
     math=MathPeek(
         equations=(

@@ -28,7 +28,7 @@ from engine.registry.models import FrozenMlpJob, frozen_mlp_jobs
 from engine.roofline import compute_time
 from engine.training import mlp_step_flop
 from engine.units import format_auto, format_number, format_value, from_base
-from labs.common import log_steps
+from labs.common import failures_per, log_steps
 from labs.schema import (
     Briefing,
     Chart,
@@ -547,10 +547,12 @@ PART_C = Part(
               description="Three bars per context (ReLU, sigmoid, GELU) normalised to that context's budget; above "
                           "the dashed line it spills (cloud, edge, mobile) or cannot run (tiny)."),
     ),
-    failures=tuple(
-        FailureState(f"oom_{ctx}", f"{CTX_TITLE[ctx]}: out of memory", lambda r, ctx=ctx: r[f"outcome_{ctx}"] == "oom",
-                     lambda r, ctx=ctx: r[f"message_{ctx}"])
-        for ctx in CONTEXT_KEYS if _backing_bandwidth(ctx) is None
+    failures=failures_per(
+        [ctx for ctx in CONTEXT_KEYS if _backing_bandwidth(ctx) is None],
+        id="oom_{key}",
+        title=lambda ctx: f"{CTX_TITLE[ctx]}: out of memory",
+        when=lambda r, ctx: r[f"outcome_{ctx}"] == "oom",
+        message="message_{key}",
     ),
     math=MathPeek(
         equations=(

@@ -31,7 +31,7 @@ from engine.registry import sources as S
 from engine.registry.hardware import CONTEXT_KEYS, get_context
 from engine.registry.models import LLAMA2_7B, Model
 from engine.units import format_auto, format_number, format_value, ratio
-from labs.common import context_options, envelope_table_md
+from labs.common import context_options, envelope_table_md, failures_per
 from labs.schema import (
     Briefing,
     Chart,
@@ -663,14 +663,12 @@ PART_C = Part(
             description="The lower bar binds. Outlined bars are below your document length (dashed line).",
         ),
     ),
-    failures=tuple(
-        FailureState(
-            id=f"{c}_over_cap",
-            title=f"{c}: document above a cap",
-            when=lambda r, c=c: bool(r[f"{c}_over"]),
-            message=lambda r, c=c: r[f"{c}_message"],
-        )
-        for c in C_CONTEXTS
+    failures=failures_per(
+        C_CONTEXTS,
+        id="{key}_over_cap",
+        title=lambda c: f"{c}: document above a cap",
+        when=lambda r, c: bool(r[f"{c}_over"]),
+        message="{key}_message",
     ),
     math=MathPeek(
         equations=(

@@ -36,7 +36,7 @@ from engine.registry.hardware import CONTEXT_KEYS, H100_SXM, get_context
 from engine.registry.models import ASSISTANT_7B, LLAMA2_7B
 from engine.training import run_time, training_flop
 from engine.units import format_auto, format_number, format_value, from_base, to_base
-from labs.common import log_steps
+from labs.common import failures_per, log_steps
 from labs.schema import (
     Briefing,
     Chart,
@@ -695,14 +695,12 @@ PART_C = Part(
             description="Full-Adam and adapter ceilings per context; dashed: your model; hatched: it does not fit.",
         ),
     ),
-    failures=tuple(
-        FailureState(
-            id=f"fails_{ctx}",
-            title=f"{CONTEXT_NAME[ctx]} cannot fine-tune this model",
-            when=lambda r, ctx=ctx: not r[f"fits_{ctx}"],
-            message=lambda r, ctx=ctx: r[f"message_{ctx}"],
-        )
-        for ctx in CONTEXT_KEYS
+    failures=failures_per(
+        CONTEXT_KEYS,
+        id="fails_{key}",
+        title=lambda ctx: f"{CONTEXT_NAME[ctx]} cannot fine-tune this model",
+        when=lambda r, ctx: not r[f"fits_{ctx}"],
+        message="message_{key}",
     ),
     math=MathPeek(
         equations=(

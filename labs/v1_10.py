@@ -34,7 +34,7 @@ from engine.registry.hardware import CONTEXT_KEYS, get_context
 from engine.registry.models import get_model
 from engine.roofline import decode_time_per_token
 from engine.units import format_auto, format_number, format_value, from_base
-from labs.common import context_options
+from labs.common import context_options, failures_per
 from labs.schema import (
     Briefing,
     Chart,
@@ -599,11 +599,12 @@ PART_C = Part(
             description="Weights + KV cache beside each budget; red means it does not fit.",
         ),
     ),
-    failures=tuple(
-        FailureState(id=f"oom_{ctx}", title=f"Out of memory: {CONTEXT_NAME[ctx]}",
-                     when=lambda r, ctx=ctx: not r[f"fits_{ctx}"],
-                     message=lambda r, ctx=ctx: r[f"message_{ctx}"])
-        for ctx in CONTEXT_KEYS
+    failures=failures_per(
+        CONTEXT_KEYS,
+        id="oom_{key}",
+        title=lambda ctx: f"Out of memory: {CONTEXT_NAME[ctx]}",
+        when=lambda r, ctx: not r[f"fits_{ctx}"],
+        message="message_{key}",
     ),
     math=MathPeek(
         equations=(
