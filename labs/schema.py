@@ -133,6 +133,10 @@ class Output:
     """A computed readout. Numbers arrive in SI base units and are shown in `unit` with `sig` figures.
 
     kind 'text' outputs are strings (a binding axis, a verdict) and have unit 'none'.
+
+    `bounds` are the physical limits of a number, in SI base units (a percent output holds a fraction): None
+    means the default of its unit's quantity (see `output_bounds`); `SHARE` is a part of a whole; `SIGNED` is a
+    margin or a difference that may go negative. Validation and the tests hold every value inside them.
     """
 
     name: str
@@ -141,6 +145,43 @@ class Output:
     sig: int = 3
     kind: str = "number"  # number | text
     show: bool = True  # False: used only in math-peek substitutions and ledger writes
+    bounds: tuple[float, float] | None = None
+
+
+SHARE: tuple[float, float] = (0.0, 1.0)  # a part of a whole: 0 to 100 %
+SIGNED: tuple[float, float] = (-math.inf, math.inf)  # a margin, a saving or a change: may be negative
+
+
+def _bounds_well_formed(b: object) -> bool:
+    return (isinstance(b, tuple) and len(b) == 2
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) and not math.isnan(x) for x in b)
+            and b[0] < b[1])
+
+
+def output_bounds(output: Output) -> tuple[float, float]:
+    """The physical bounds of a numeric output in SI base units.
+
+    Declared bounds win. Otherwise a dimensional quantity (time, bytes, FLOP, energy, money, a count, a ratio, a
+    fraction…) is at least 0 and a dimensionless score is unbounded.
+    """
+    if output.bounds is not None and _bounds_well_formed(output.bounds):
+        return output.bounds
+    return SIGNED if UNITS[output.unit].quantity == "dimensionless" else (0.0, math.inf)
+
+
+def bound_problems(path: str, part: "Part", raw: Mapping[str, Any]) -> list[str]:
+    """Every numeric output of `raw` (a compute result) that is not finite or lies outside its physical bounds."""
+    problems = []
+    for o in part.outputs:
+        v = raw.get(o.name)
+        if o.kind != "number" or o.name not in raw:
+            continue
+        lo, hi = output_bounds(o)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            problems.append(f"`{path}.outputs.{o.name}` must be a finite number (got {v!r})")
+        elif not lo <= v <= hi:
+            problems.append(f"`{path}.outputs.{o.name}` must be inside [{lo:g}, {hi:g}] (got {v:g})")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -414,6 +455,9 @@ def _check_part(errors: list[str], lab: Lab, part: Part) -> None:
     for o in part.outputs:
         _check_unit(errors, f"{path}.outputs.{o.name}.unit", o.unit)
         _must(errors, o.kind in ("number", "text"), f"{path}.outputs.{o.name}.kind", "'number' or 'text'", o.kind)
+        if o.bounds is not None:
+            _must(errors, o.kind == "number" and _bounds_well_formed(o.bounds), f"{path}.outputs.{o.name}.bounds",
+                  "(low, high) with low < high on a number", o.bounds)
     for c in part.charts:
         _must(errors, c.kind in CHART_KINDS, f"{path}.charts.{c.id}.kind", f"one of {CHART_KINDS}", c.kind)
         _check_unit(errors, f"{path}.charts.{c.id}.y_unit", c.y_unit)
@@ -453,10 +497,9 @@ def _check_part(errors: list[str], lab: Lab, part: Part) -> None:
             if not _must(errors, o.name in raw, f"{where}.outputs.{o.name}", "returned by compute", sorted(raw)):
                 continue
             v = raw[o.name]
-            if o.kind == "number":
-                _must(errors, isinstance(v, (int, float)) and math.isfinite(v), f"{where}.outputs.{o.name}", "a finite number", v)
-            else:
+            if o.kind == "text":
                 _must(errors, isinstance(v, str) and v != "", f"{where}.outputs.{o.name}", "a non-empty string", v)
+        errors.extend(bound_problems(where, part, raw))
         for c in part.charts:
             _must(errors, c.id in view["charts"], f"{where}.charts.{c.id}", "filled by compute", sorted(view["charts"]))
         for line in part.math.substituted:

@@ -44,6 +44,7 @@ from labs.schema import (
     Output,
     Part,
     Reveal,
+    SHARE,
     Scenario,
     Select,
     Slider,
@@ -373,8 +374,8 @@ PART_B = Part(
     outputs=(
         Output("rework", "Rework R(s)", "person-day", 3),
         Output("multiplier", "Multiple of stage 1", "x", 3),
-        Output("last_share", "Share from the discovery stage alone", "percent", 2),
-        Output("last_two_share", "Share from the last two stages", "percent", 2),
+        Output("last_share", "Share from the discovery stage alone", "percent", 2, bounds=SHARE),
+        Output("last_two_share", "Share from the last two stages", "percent", 2, bounds=SHARE),
         Output("by_stage", "Rework by stage (person-days)", kind="text"),
         Output("axis_text", "Your binding axis", kind="text"),
         Output("sum_text", "Sum", kind="text", show=False),

@@ -49,6 +49,7 @@ from labs.schema import (
     Output,
     Part,
     Reveal,
+    SHARE,
     Scenario,
     Select,
     Slider,
@@ -301,7 +302,7 @@ PART_A = Part(
         Output("change_text", "Change vs unfiltered", kind="text"),
         Output("kept_text", "Unique pairs kept", kind="text"),
         Output("repetition_text", "Repetition (samples seen ÷ unique kept)", kind="text"),
-        Output("curated_accuracy", "Scenario cell: 128 M, CLIP top 30 %, ImageNet", "percent", 4),
+        Output("curated_accuracy", "Scenario cell: 128 M, CLIP top 30 %, ImageNet", "percent", 4, bounds=SHARE),
     ),
     charts=(
         Chart(
@@ -1016,7 +1017,7 @@ PART_D = Part(
     ledger_inputs={"home": HOME},
     outputs=(
         Output("cost_text", "Plan cost per run", kind="text"),
-        Output("plan_accuracy", "Accuracy on the product metric", "percent", 4),
+        Output("plan_accuracy", "Accuracy on the product metric", "percent", 4, bounds=SHARE),
         Output("other_metric_text", "Other metric", kind="text"),
         Output("budget_text", "Budget", kind="text"),
         Output("target_text", "Target", kind="text"),

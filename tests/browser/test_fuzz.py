@@ -1,7 +1,8 @@
 """Seeded fuzz of every lab (PhET's fuzz is the anchor): a reproducible random walk of predictions, instrument moves
 (extremes and rapid bursts included), resets, reloads and back/forward. After every step the page must agree with
 the engine run in-process on the page's current inputs: every output's text, and exactly the failure states whose
-predicate holds. Nothing shown may read NaN, Infinity, undefined or null; no page error, no console error.
+predicate holds. Every number is finite and inside its physical bounds (labs.schema.output_bounds). Nothing shown
+may read NaN, Infinity, undefined or null; no page error, no console error.
 
 CI runs FUZZ_ACTIONS (default 20) steps per lab; `make fuzz N=500` runs more. The seed is printed on failure and
 can be replayed with FUZZ_SEED.
@@ -18,7 +19,7 @@ import pytest
 
 from labs import runtime
 from labs.catalog import all_labs
-from labs.schema import NumericPrediction
+from labs.schema import NumericPrediction, bound_problems
 from tests.conftest import only_labs
 
 pytestmark = pytest.mark.browser
@@ -79,6 +80,8 @@ def check(page, lab, where: str) -> None:
         if not p["locked"]:
             continue
         expected = runtime.evaluate(lab, p["part"], p["inputs"], ledger)
+        assert [] == bound_problems(f"{where}: {lab.id}.{p['part']} at {p['inputs']}", lab.part(p["part"]),
+                                    expected["raw"])
         shown_outputs = {k: v for k, v in p["outputs"].items()}
         want = {k: v["text"] for k, v in expected["outputs"].items() if k in shown_outputs}
         assert want == shown_outputs, f"{where}: part {p['part']} outputs differ from the engine for {p['inputs']}"

@@ -13,8 +13,12 @@ from labs.schema import (
     MathPeek,
     NumericPrediction,
     Option,
+    SHARE,
+    SIGNED,
     Select,
     Slider,
+    bound_problems,
+    output_bounds,
     validate_all,
     validate_lab,
 )
@@ -169,3 +173,41 @@ def test_log_prediction_needs_positive_min(bad):
     """A log-scale numeric prediction cannot start at zero."""
     errors = validate_lab(_lab_with_part(_part_a(prediction=bad)))
     assert any("`v1-00.A.prediction.min` must be positive on a log scale" in e for e in errors)
+
+
+def _with_output(name, **changes):
+    outs = tuple(dataclasses.replace(o, **changes) if o.name == name else o for o in V100.parts[0].outputs)
+    return _part_a(outputs=outs)
+
+
+def test_default_bounds_follow_the_quantity():
+    """A time, a byte count or a share is never negative by default; a dimensionless score is unbounded."""
+    part = V100.parts[0]
+    out = {o.name: o for o in part.outputs}
+    assert output_bounds(out["pass_time"]) == (0.0, float("inf"))
+    assert output_bounds(out["capacity_used"]) == (0.0, float("inf"))  # used ÷ capacity: may exceed 100 %
+    assert output_bounds(dataclasses.replace(out["pass_time"], unit="none")) == SIGNED
+    assert output_bounds(dataclasses.replace(out["capacity_used"], bounds=SHARE)) == (0.0, 1.0)
+
+
+def test_bound_problems_name_the_output_the_limit_and_the_value():
+    part = _with_output("capacity_used", bounds=SHARE)
+    raw = {"pass_time": -0.002, "capacity_used": 1.5, "weight_bytes": float("nan"), "tokens_ceiling": 10.0}
+    assert bound_problems("v1-00.A", part, raw) == [
+        "`v1-00.A.outputs.weight_bytes` must be a finite number (got nan)",
+        "`v1-00.A.outputs.pass_time` must be inside [0, inf] (got -0.002)",
+        "`v1-00.A.outputs.capacity_used` must be inside [0, 1] (got 1.5)",
+    ]
+    assert bound_problems("v1-00.A", _with_output("pass_time", bounds=SIGNED), {"pass_time": -0.002}) == []
+
+
+def test_default_outside_physical_bounds_is_rejected():
+    """The model at its defaults fills 50 % of memory: a (hypothetical) cap at 0.01 % fails validation."""
+    errors = validate_lab(_lab_with_part(_with_output("capacity_used", bounds=(0.0, 1e-4))))
+    assert any("`v1-00.A.outputs.capacity_used` must be inside [0, 0.0001]" in e for e in errors), errors
+
+
+@pytest.mark.parametrize("bad", [(1.0, 0.0), (0.0,), (float("nan"), 1.0), ("0", "1")])
+def test_malformed_bounds_are_rejected(bad):
+    errors = validate_lab(_lab_with_part(_with_output("pass_time", bounds=bad)))
+    assert any("`v1-00.A.outputs.pass_time.bounds` must be (low, high) with low < high" in e for e in errors), errors
