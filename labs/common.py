@@ -39,25 +39,25 @@ def failures_per(
     *,
     id: str,
     title: Callable[[str], str],
-    when: Callable[[Mapping[str, Any], str], bool],
+    when: str | Callable[[Mapping[str, Any], str], bool],
     message: str,
 ) -> tuple[FailureState, ...]:
-    """One failure state per key (a context, a product…), the key bound early.
+    """One failure state per key (a context, a product…).
 
-    `id` and `message` are templates over `{key}`: `message` names the output that holds the failure's message.
-    `title(key)` gives its heading and `when(results, key)` its predicate. Writing the loop by hand invites the
-    late-binding trap (`lambda r: r[f"fits_{ctx}"]` sees only the last ctx); this helper cannot fall into it.
+    `id`, `message` and a string `when` are templates over `{key}` naming results (see FailureState); `title(key)`
+    gives the heading. A `when` that is not a plain flag is a function `when(results, key)`, called with its own
+    key (a hand-written loop of lambdas would see only the last one).
 
         failures_per(CONTEXT_KEYS, id="oom_{key}", title=lambda k: f"{k}: out of memory",
-                     when=lambda r, k: not r[f"fits_{k}"], message="message_{key}")
+                     when="not fits_{key}", message="message_{key}")
     """
     out = []
     for key in keys:
         out.append(FailureState(
             id=id.format(key=key),
             title=title(key),
-            when=lambda r, key=key: when(r, key),
-            message=lambda r, name=message.format(key=key): r[name],
+            when=when.format(key=key) if isinstance(when, str) else (lambda r, key=key: when(r, key)),
+            message=message.format(key=key),
         ))
     return tuple(out)
 

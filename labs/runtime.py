@@ -176,7 +176,7 @@ def evaluate(
             outputs[o.name] = {"value": shown, "text": shown, "finite": True}
         text[o.name] = shown
     charts = {c.id: _convert_chart(c, chart_data[c.id]) for c in part.charts if c.id in chart_data}
-    failures = [{"id": f.id, "title": f.title, "message": f.message(raw)} for f in part.failures if f.when(raw)]
+    failures = [{"id": f.id, "title": f.title, "message": f.text(raw)} for f in part.failures if f.holds(raw)]
     math_lines = [line.format_map(_KeepMissing(text)) for line in part.math.substituted]
     return {
         "lab": lab.id,

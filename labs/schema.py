@@ -202,12 +202,35 @@ class Chart:
 
 @dataclass(frozen=True)
 class FailureState:
-    """A reversible failure: `when(results)` says if it holds; `message(results)` names value, limit, unit, fix."""
+    """A reversible failure: `when` says if it holds; `message` names value, limit, unit and first fix.
+
+    Most failures are a flag and a message the compute function already returns, so both may name a result:
+    `when="unstable"` holds while results["unstable"] is true, `when="not fits"` while results["fits"] is false,
+    and `message="slo_message"` shows results["slo_message"]. Anything else is a function of the results.
+    """
 
     id: str
     title: str
-    when: Callable[[Mapping[str, Any]], bool]
-    message: Callable[[Mapping[str, Any]], str]
+    when: Callable[[Mapping[str, Any]], bool] | str
+    message: Callable[[Mapping[str, Any]], str] | str
+
+    def _flag(self) -> tuple[bool, str]:
+        negate = self.when.startswith("not ")
+        return negate, self.when[4:] if negate else self.when
+
+    def _result(self, results: Mapping[str, Any], name: str) -> Any:
+        if name not in results:
+            raise KeyError(f"failure {self.id!r} names the result {name!r}, which compute does not return")
+        return results[name]
+
+    def holds(self, results: Mapping[str, Any]) -> bool:
+        if callable(self.when):
+            return bool(self.when(results))
+        negate, name = self._flag()
+        return bool(self._result(results, name)) != negate
+
+    def text(self, results: Mapping[str, Any]) -> str:
+        return self.message(results) if callable(self.message) else self._result(results, self.message)
 
 
 @dataclass(frozen=True)
@@ -337,6 +360,7 @@ PART_KINDS = ("calibration", "deepening", "cross-context", "design")
 CHART_KINDS = ("bar", "grouped_bar", "stacked_bar", "line")
 WRITE_KINDS = ("prediction", "decision", "number")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+FLAG = re.compile(r"(not )?[A-Za-z_][A-Za-z0-9_]*")  # FailureState.when naming a result
 PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
 
 
@@ -458,6 +482,11 @@ def _check_part(errors: list[str], lab: Lab, part: Part) -> None:
         if o.bounds is not None:
             _must(errors, o.kind == "number" and _bounds_well_formed(o.bounds), f"{path}.outputs.{o.name}.bounds",
                   "(low, high) with low < high on a number", o.bounds)
+    for f in part.failures:
+        _must(errors, callable(f.when) or isinstance(f.when, str) and bool(FLAG.fullmatch(f.when)),
+              f"{path}.failures.{f.id}.when", "a function of the results, 'name' or 'not name'", f.when)
+        _must(errors, callable(f.message) or isinstance(f.message, str) and f.message.isidentifier(),
+              f"{path}.failures.{f.id}.message", "a function of the results or a result's name", f.message)
     for c in part.charts:
         _must(errors, c.kind in CHART_KINDS, f"{path}.charts.{c.id}.kind", f"one of {CHART_KINDS}", c.kind)
         _check_unit(errors, f"{path}.charts.{c.id}.y_unit", c.y_unit)

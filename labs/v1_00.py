@@ -126,12 +126,7 @@ PART_A = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="does_not_fit",
-            title="Out of memory",
-            when=lambda r: not r["fits"],
-            message=lambda r: r["fit_message"],
-        ),
+        FailureState("does_not_fit", "Out of memory", when="not fits", message="fit_message"),
     ),
     math=MathPeek(
         equations=(

@@ -459,7 +459,7 @@ PART_B = Part(
             id="over_limit",
             title="A wall is crossed",
             when=lambda r: r["binding"] != "none",
-            message=lambda r: r["message"],
+            message="message",
         ),
     ),
     math=MathPeek(
@@ -923,7 +923,7 @@ PART_D = Part(
         PRODUCTS,
         id="{key}_quality",
         title=lambda p: f"{PRODUCT_NAME[p]}: quality gate",
-        when=lambda r, p: bool(r[f"{p}_quality_fails"]),
+        when="{key}_quality_fails",
         message="{key}_quality_message",
     ),
     math=MathPeek(

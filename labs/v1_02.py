@@ -522,12 +522,7 @@ PART_B = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="slo_missed",
-            title="SLO missed",
-            when=lambda r: not r["slo_ok"],
-            message=lambda r: r["slo_message"],
-        ),
+        FailureState("slo_missed", "SLO missed", when="not slo_ok", message="slo_message"),
     ),
     math=MathPeek(
         equations=(
@@ -700,7 +695,7 @@ PART_C = Part(
             id="tiny_does_not_fit",
             title="Tiny cannot hold ResNet-50",
             when=lambda r: bool(r["show_tiny"]) and not r["tiny_fits"],
-            message=lambda r: r["tiny_message"],
+            message="tiny_message",
         ),
     ),
     math=MathPeek(
@@ -856,7 +851,7 @@ PART_D = Part(
         LATENCY_CONTEXTS,
         id="slo_{key}",
         title=lambda ctx: f"{CONTEXT_NAME[ctx]}: SLO missed",
-        when=lambda r, ctx: not r[f"{ctx}_ok"],
+        when="not {key}_ok",
         message="{key}_message",
     ),
     math=MathPeek(

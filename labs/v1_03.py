@@ -706,12 +706,7 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="over_budget",
-            title="Fast but blind",
-            when=lambda r: not r["within_budget"],
-            message=lambda r: r["message"],
-        ),
+        FailureState("over_budget", "Fast but blind", when="not within_budget", message="message"),
     ),
     math=MathPeek(
         equations=(

@@ -474,12 +474,7 @@ PART_B = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="link_saturated",
-            title="Link saturated",
-            when=lambda r: bool(r["ship_saturated"]),
-            message=lambda r: r["message"],
-        ),
+        FailureState("link_saturated", "Link saturated", when="ship_saturated", message="message"),
     ),
     math=MathPeek(
         equations=(
@@ -663,7 +658,7 @@ PART_C = Part(
         STREAM_PERIOD_S,
         id="uplink_saturated_{key}",
         title=lambda ctx: f"{CTX_TITLE[ctx]}: uplink saturated",
-        when=lambda r, ctx: bool(r[f"saturated_{ctx}"]),
+        when="saturated_{key}",
         message="message_{key}",
     ),
     math=MathPeek(
@@ -804,9 +799,9 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState("link_saturated", "Link saturated", lambda r: bool(r["link_fail"]), lambda r: r["link_message"]),
-        FailureState("over_budget", "Budget exceeded", lambda r: bool(r["budget_fail"]),
-                     lambda r: r["budget_message"]),
+        FailureState("link_saturated", "Link saturated", "link_fail", "link_message"),
+        FailureState("over_budget", "Budget exceeded", "budget_fail",
+                     "budget_message"),
     ),
     math=MathPeek(
         equations=(

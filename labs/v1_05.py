@@ -422,8 +422,8 @@ PART_B = Part(
                           "nonlinearity; red bars exceed the dashed budget line."),
     ),
     failures=(
-        FailureState("spill", "Spills off chip", lambda r: r["outcome"] == "spill", lambda r: r["message"]),
-        FailureState("oom", "Out of memory", lambda r: r["outcome"] == "oom", lambda r: r["message"]),
+        FailureState("spill", "Spills off chip", lambda r: r["outcome"] == "spill", "message"),
+        FailureState("oom", "Out of memory", lambda r: r["outcome"] == "oom", "message"),
     ),
     math=MathPeek(
         equations=(
@@ -700,8 +700,8 @@ PART_D = Part(
               description="One line per nonlinearity; each crosses the dashed budget at its largest batch."),
     ),
     failures=(
-        FailureState("spill", "Spills off chip", lambda r: r["outcome"] == "spill", lambda r: r["message"]),
-        FailureState("oom", "Out of memory", lambda r: r["outcome"] == "oom", lambda r: r["message"]),
+        FailureState("spill", "Spills off chip", lambda r: r["outcome"] == "spill", "message"),
+        FailureState("oom", "Out of memory", lambda r: r["outcome"] == "oom", "message"),
     ),
     math=MathPeek(
         equations=(r"B_\text{max} = \left\lfloor \frac{C - 16 N_\text{train}}{\text{per-sample bytes}} \right\rfloor",),

@@ -471,7 +471,7 @@ PART_B = Part(
         ),
     ),
     failures=(
-        FailureState(id="oom", title="Memory wall", when=lambda r: not r["fits"], message=lambda r: r["message"]),
+        FailureState(id="oom", title="Memory wall", when="not fits", message="message"),
     ),
     math=MathPeek(
         equations=(
@@ -668,7 +668,7 @@ PART_C = Part(
         C_CONTEXTS,
         id="{key}_over_cap",
         title=lambda c: f"{c}: document above a cap",
-        when=lambda r, c: bool(r[f"{c}_over"]),
+        when="{key}_over",
         message="{key}_message",
     ),
     math=MathPeek(
@@ -889,10 +889,10 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState(id="oom", title="Memory wall", when=lambda r: not r["fits"],
-                     message=lambda r: r["oom_message"]),
-        FailureState(id="slo", title="Misses the 1.5 s SLO", when=lambda r: not r["slo_ok"],
-                     message=lambda r: r["slo_message"]),
+        FailureState(id="oom", title="Memory wall", when="not fits",
+                     message="oom_message"),
+        FailureState(id="slo", title="Misses the 1.5 s SLO", when="not slo_ok",
+                     message="slo_message"),
     ),
     math=MathPeek(
         equations=(

@@ -620,8 +620,8 @@ PART_C = Part(
         ),
     ),
     failures=(
-        FailureState(id="does_not_fit", title="Does not fit", when=lambda r: not r["context_fits"],
-                     message=lambda r: r["fit_message"]),
+        FailureState(id="does_not_fit", title="Does not fit", when="not context_fits",
+                     message="fit_message"),
     ),
     math=MathPeek(
         equations=(
@@ -806,10 +806,10 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState(id="slo", title="Misses the latency SLO", when=lambda r: not r["slo_ok"],
-                     message=lambda r: r["slo_message"]),
-        FailureState(id="never_pays", title="Compilation never amortised", when=lambda r: not r["pays"],
-                     message=lambda r: r["pays_message"]),
+        FailureState(id="slo", title="Misses the latency SLO", when="not slo_ok",
+                     message="slo_message"),
+        FailureState(id="never_pays", title="Compilation never amortised", when="not pays",
+                     message="pays_message"),
     ),
     math=MathPeek(
         equations=(r"N^* = \frac{k\,T_\text{compile}}{T_\text{eager} - T_\text{compiled}}",),

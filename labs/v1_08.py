@@ -311,12 +311,7 @@ PART_A = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="states_oom",
-            title="Over your home memory",
-            when=lambda r: not r["fits"],
-            message=lambda r: r["message"],
-        ),
+        FailureState("states_oom", "Over your home memory", when="not fits", message="message"),
     ),
     math=MathPeek(
         equations=(
@@ -516,17 +511,12 @@ PART_B = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="states_oom",
-            title="The model states do not fit",
-            when=lambda r: not r["states_fit"],
-            message=lambda r: r["message"],
-        ),
+        FailureState("states_oom", "The model states do not fit", when="not states_fit", message="message"),
         FailureState(
             id="activations_oom",
             title="The activations push it over",
             when=lambda r: bool(r["states_fit"]) and not r["fits"],
-            message=lambda r: r["message"],
+            message="message",
         ),
     ),
     math=MathPeek(
@@ -700,7 +690,7 @@ PART_C = Part(
         CONTEXT_KEYS,
         id="fails_{key}",
         title=lambda ctx: f"{CONTEXT_NAME[ctx]} cannot fine-tune this model",
-        when=lambda r, ctx: not r[f"fits_{ctx}"],
+        when="not fits_{key}",
         message="message_{key}",
     ),
     math=MathPeek(
@@ -937,12 +927,7 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="oom_per_gpu",
-            title="Over 80 GB per GPU",
-            when=lambda r: not r["fits"],
-            message=lambda r: r["message"],
-        ),
+        FailureState("oom_per_gpu", "Over 80 GB per GPU", when="not fits", message="message"),
     ),
     math=MathPeek(
         equations=(

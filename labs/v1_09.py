@@ -814,7 +814,7 @@ PART_C = Part(
             id="scorer_no_fit",
             title="The scorer does not fit a context",
             when=lambda r: r["no_fit_count"] > 0,
-            message=lambda r: r["no_fit_message"],
+            message="no_fit_message",
         ),
     ),
     math=MathPeek(
@@ -1048,9 +1048,9 @@ PART_D = Part(
     ),
     failures=(
         FailureState(id="over_budget", title="Over budget", when=lambda r: r["binding"] == "budget",
-                     message=lambda r: r["budget_message"]),
-        FailureState(id="below_target", title="Below target", when=lambda r: bool(r["target_message"]),
-                     message=lambda r: r["target_message"]),
+                     message="budget_message"),
+        FailureState(id="below_target", title="Below target", when="target_message",
+                     message="target_message"),
     ),
     math=MathPeek(
         equations=(

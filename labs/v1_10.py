@@ -259,8 +259,8 @@ PART_A = Part(
         ),
     ),
     failures=(
-        FailureState(id="gate", title="Quality gate", when=lambda r: bool(r["gate_fails"]),
-                     message=lambda r: r["gate_message"]),
+        FailureState(id="gate", title="Quality gate", when="gate_fails",
+                     message="gate_message"),
     ),
     math=MathPeek(
         equations=(
@@ -403,8 +403,8 @@ PART_B = Part(
         ),
     ),
     failures=(
-        FailureState(id="gate", title="Quality gate", when=lambda r: bool(r["gate_fails"]),
-                     message=lambda r: r["gate_message"]),
+        FailureState(id="gate", title="Quality gate", when="gate_fails",
+                     message="gate_message"),
     ),
     math=MathPeek(
         equations=(
@@ -603,7 +603,7 @@ PART_C = Part(
         CONTEXT_KEYS,
         id="oom_{key}",
         title=lambda ctx: f"Out of memory: {CONTEXT_NAME[ctx]}",
-        when=lambda r, ctx: not r[f"fits_{ctx}"],
+        when="not fits_{key}",
         message="message_{key}",
     ),
     math=MathPeek(
@@ -792,11 +792,11 @@ PART_D = Part(
     ),
     failures=(
         FailureState(id="capacity", title="Out of memory", when=lambda r: r["binding"] == "capacity",
-                     message=lambda r: r["message"]),
+                     message="message"),
         FailureState(id="bandwidth", title="Too slow", when=lambda r: r["binding"] == "bandwidth",
-                     message=lambda r: r["message"]),
+                     message="message"),
         FailureState(id="quality", title="Quality gate", when=lambda r: r["binding"] == "quality",
-                     message=lambda r: r["message"]),
+                     message="message"),
     ),
     math=MathPeek(
         equations=(

@@ -995,9 +995,9 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState("oom", "Out of memory", when=lambda r: bool(r["oom"]), message=lambda r: r["oom_message"]),
-        FailureState("slow", "Step over the latency budget", when=lambda r: bool(r["slow"]),
-                     message=lambda r: r["slow_message"]),
+        FailureState("oom", "Out of memory", when="oom", message="oom_message"),
+        FailureState("slow", "Step over the latency budget", when="slow",
+                     message="slow_message"),
     ),
     math=MathPeek(
         equations=(

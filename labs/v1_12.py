@@ -522,8 +522,8 @@ PART_C = Part(
         ),
     ),
     failures=(
-        FailureState("retrograde", "Past the peak", when=lambda r: bool(r["retrograde"]),
-                     message=lambda r: r["retrograde_message"]),
+        FailureState("retrograde", "Past the peak", when="retrograde",
+                     message="retrograde_message"),
     ),
     math=MathPeek(
         equations=(
@@ -767,11 +767,11 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState("deadline", "Deadline missed", when=lambda r: bool(r["late"]), message=lambda r: r["late_message"]),
-        FailureState("budget", "Over the engineering budget", when=lambda r: bool(r["over_budget"]),
-                     message=lambda r: r["budget_message"]),
-        FailureState("retrograde", "Past the peak", when=lambda r: bool(r["retrograde"]),
-                     message=lambda r: r["retrograde_message"]),
+        FailureState("deadline", "Deadline missed", when="late", message="late_message"),
+        FailureState("budget", "Over the engineering budget", when="over_budget",
+                     message="budget_message"),
+        FailureState("retrograde", "Past the peak", when="retrograde",
+                     message="retrograde_message"),
     ),
     math=MathPeek(
         equations=(

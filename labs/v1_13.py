@@ -288,12 +288,7 @@ PART_A = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="unstable",
-            title="Unstable queue",
-            when=lambda r: not r["stable"],
-            message=lambda r: r["unstable_message"],
-        ),
+        FailureState("unstable", "Unstable queue", when="not stable", message="unstable_message"),
     ),
     math=MathPeek(
         equations=(
@@ -457,18 +452,8 @@ PART_B = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="p99_over_slo",
-            title="p99 over the SLO",
-            when=lambda r: bool(r["p99_over_slo"]),
-            message=lambda r: r["slo_message"],
-        ),
-        FailureState(
-            id="unstable",
-            title="Unstable queue",
-            when=lambda r: not r["stable"],
-            message=lambda r: r["unstable_message"],
-        ),
+        FailureState("p99_over_slo", "p99 over the SLO", when="p99_over_slo", message="slo_message"),
+        FailureState("unstable", "Unstable queue", when="not stable", message="unstable_message"),
     ),
     math=MathPeek(
         equations=(
@@ -914,24 +899,10 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="unstable",
-            title="Unstable queue",
-            when=lambda r: bool(r["unstable"]),
-            message=lambda r: r["unstable_message"],
-        ),
-        FailureState(
-            id="slo_missed",
-            title="p99 over the SLO",
-            when=lambda r: bool(r["slo_missed"]),
-            message=lambda r: r["slo_message"],
-        ),
-        FailureState(
-            id="over_hardware",
-            title="More replicas than the hardware has",
-            when=lambda r: bool(r["over_hardware"]),
-            message=lambda r: r["over_hardware_message"],
-        ),
+        FailureState("unstable", "Unstable queue", when="unstable", message="unstable_message"),
+        FailureState("slo_missed", "p99 over the SLO", when="slo_missed", message="slo_message"),
+        FailureState("over_hardware", "More replicas than the hardware has",
+                     when="over_hardware", message="over_hardware_message"),
     ),
     math=MathPeek(
         equations=(

@@ -345,12 +345,7 @@ PART_A = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="silent_breach",
-            title="Silent breach",
-            when=lambda r: bool(r["silent"]),
-            message=lambda r: r["silent_message"],
-        ),
+        FailureState("silent_breach", "Silent breach", when="silent", message="silent_message"),
     ),
     math=MathPeek(
         equations=(
@@ -533,12 +528,7 @@ PART_B = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="late_alarm",
-            title="Alarm after the breach",
-            when=lambda r: bool(r["late"]),
-            message=lambda r: r["late_message"],
-        ),
+        FailureState("late_alarm", "Alarm after the breach", when="late", message="late_message"),
     ),
     math=MathPeek(
         equations=(
@@ -727,12 +717,7 @@ PART_C = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="not_deployable",
-            title="Not deployable",
-            when=lambda r: bool(r["not_deployable"]),
-            message=lambda r: r["not_deployable_message"],
-        ),
+        FailureState("not_deployable", "Not deployable", when="not_deployable", message="not_deployable_message"),
     ),
     math=MathPeek(
         equations=(
@@ -967,24 +952,9 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="damage",
-            title="Damage over the limit",
-            when=lambda r: bool(r["damage"]),
-            message=lambda r: r["damage_message"],
-        ),
-        FailureState(
-            id="no_evidence",
-            title="No label-backed monitor",
-            when=lambda r: bool(r["no_evidence"]),
-            message=lambda r: r["no_evidence_message"],
-        ),
-        FailureState(
-            id="not_deployable",
-            title="Not deployable",
-            when=lambda r: bool(r["not_deployable"]),
-            message=lambda r: r["not_deployable_message"],
-        ),
+        FailureState("damage", "Damage over the limit", when="damage", message="damage_message"),
+        FailureState("no_evidence", "No label-backed monitor", when="no_evidence", message="no_evidence_message"),
+        FailureState("not_deployable", "Not deployable", when="not_deployable", message="not_deployable_message"),
     ),
     math=MathPeek(
         equations=(

@@ -294,12 +294,7 @@ PART_A = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="fairness_gap",
-            title="Fairness gap above target",
-            when=lambda r: bool(r["gap_fails"]),
-            message=lambda r: r["gap_message"],
-        ),
+        FailureState("fairness_gap", "Fairness gap above target", when="gap_fails", message="gap_message"),
     ),
     math=MathPeek(
         equations=(
@@ -662,12 +657,7 @@ PART_C = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="out_of_memory",
-            title="Out of memory",
-            when=lambda r: bool(r["oom"]),
-            message=lambda r: r["oom_message"],
-        ),
+        FailureState("out_of_memory", "Out of memory", when="oom", message="oom_message"),
     ),
     math=MathPeek(
         equations=(
@@ -884,12 +874,12 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState("privacy", "Privacy budget exceeded", lambda r: bool(r["privacy_fails"]),
-                     lambda r: r["privacy_message"]),
-        FailureState("fairness", "Fairness gap above target", lambda r: bool(r["fairness_fails"]),
-                     lambda r: r["fairness_message"]),
-        FailureState("review_queue", "Review queue overloaded", lambda r: bool(r["review_fails"]),
-                     lambda r: r["review_message"]),
+        FailureState("privacy", "Privacy budget exceeded", "privacy_fails",
+                     "privacy_message"),
+        FailureState("fairness", "Fairness gap above target", "fairness_fails",
+                     "fairness_message"),
+        FailureState("review_queue", "Review queue overloaded", "review_fails",
+                     "review_message"),
     ),
     math=MathPeek(
         equations=(

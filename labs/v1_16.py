@@ -377,12 +377,7 @@ PART_A = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="conjunction",
-            title="Guardrail conjunction fails",
-            when=lambda r: bool(r["failing"]),
-            message=lambda r: r["failure_message"],
-        ),
+        FailureState("conjunction", "Guardrail conjunction fails", when="failing", message="failure_message"),
     ),
     math=MathPeek(
         equations=(
@@ -554,18 +549,8 @@ PART_B = Part(
         ),
     ),
     failures=(
-        FailureState(
-            id="stressed_breaks",
-            title="A surprise breaks a guardrail",
-            when=lambda r: bool(r["stress_fails"]),
-            message=lambda r: r["stress_message"],
-        ),
-        FailureState(
-            id="repair_fails",
-            title="The repaired design still fails",
-            when=lambda r: bool(r["repair_fails"]),
-            message=lambda r: r["repair_message"],
-        ),
+        FailureState("stressed_breaks", "A surprise breaks a guardrail", when="stress_fails", message="stress_message"),
+        FailureState("repair_fails", "The repaired design still fails", when="repair_fails", message="repair_message"),
     ),
     math=MathPeek(
         equations=(
@@ -965,12 +950,12 @@ PART_D = Part(
         ),
     ),
     failures=(
-        FailureState("conjunction", "A revision breaks a guardrail", lambda r: bool(r["conjunction"]),
-                     lambda r: r["conjunction_message"]),
-        FailureState("memo_empty", "Report locked:", lambda r: bool(r["memo_empty"]),
-                     lambda r: r["memo_empty_message"]),
-        FailureState("memo_mismatch", "The memo disagrees with the replay", lambda r: bool(r["memo_mismatch"]),
-                     lambda r: r["memo_mismatch_message"]),
+        FailureState("conjunction", "A revision breaks a guardrail", "conjunction",
+                     "conjunction_message"),
+        FailureState("memo_empty", "Report locked:", "memo_empty",
+                     "memo_empty_message"),
+        FailureState("memo_mismatch", "The memo disagrees with the replay", "memo_mismatch",
+                     "memo_mismatch_message"),
     ),
     math=MathPeek(
         equations=(

@@ -8,6 +8,7 @@ import pytest
 
 from labs.schema import (
     ChoicePrediction,
+    FailureState,
     LedgerRead,
     LedgerWrite,
     MathPeek,
@@ -211,3 +212,29 @@ def test_default_outside_physical_bounds_is_rejected():
 def test_malformed_bounds_are_rejected(bad):
     errors = validate_lab(_lab_with_part(_with_output("pass_time", bounds=bad)))
     assert any("`v1-00.A.outputs.pass_time.bounds` must be (low, high) with low < high" in e for e in errors), errors
+
+
+def test_failure_state_names_a_flag_and_a_message():
+    """`when` naming a result holds while it is true ("not name": while it is false); `message` shows a result."""
+    oom = FailureState("oom", "Out of memory", when="not fits", message="why")
+    hot = FailureState("hot", "Too hot", when="hot", message=lambda r: f"{r['t']} °C")
+    assert oom.holds({"fits": False}) and not oom.holds({"fits": True})
+    assert hot.holds({"hot": 1}) and not hot.holds({"hot": 0})
+    assert oom.text({"why": "9 GB > 8 GB"}) == "9 GB > 8 GB" and hot.text({"t": 95}) == "95 °C"
+    with pytest.raises(KeyError, match="failure 'oom' names the result 'fits', which compute does not return"):
+        oom.holds({})
+
+
+@pytest.mark.parametrize(("when", "message"), [("fits < 1", "message"), ("fits now", "message"), (3, "message"),
+                                               ("fits", "no such-name")])
+def test_malformed_failure_references_are_rejected(when, message):
+    part = _part_a(failures=(FailureState("bad", "Bad", when=when, message=message),))
+    errors = validate_lab(_lab_with_part(part))
+    assert any("`v1-00.A.failures.bad." in e and "must be" in e for e in errors), errors
+
+
+def test_failure_naming_a_missing_result_is_reported():
+    """A name compute never returns is caught at validation, naming the failure and the result."""
+    part = _part_a(failures=(FailureState("bad", "Bad", when="no_such_flag", message="message"),))
+    errors = validate_lab(_lab_with_part(part))
+    assert any("failure 'bad' names the result 'no_such_flag'" in e for e in errors), errors
