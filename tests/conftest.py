@@ -18,8 +18,13 @@ from site_builder.build import BuildOptions, build
 def built_site(tmp_path_factory) -> Path:
     """The whole site built once per test session (validation, wheel, assets, pages, final link/hash check)."""
     out = tmp_path_factory.mktemp("site") / "dist"
-    build(BuildOptions(out=out, labs=only_labs()))
+    # The platform tests (start-up failures, ledger, offline, CSP) drive v1-00 and v1-01, so a LABS_ONLY build
+    # keeps them; the per-lab tests still run only the labs named.
+    build(BuildOptions(out=out, labs=tuple(sorted(set(only_labs()) | set(PLATFORM_LABS))) if only_labs() else ()))
     return out
+
+
+PLATFORM_LABS = ("v1-00", "v1-01")
 
 
 def only_labs() -> tuple[str, ...]:
