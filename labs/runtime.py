@@ -52,7 +52,7 @@ def resolve_ledger(lab: Lab, ledger: Mapping[str, Any] | None) -> tuple[dict[str
     presets: list[str] = []
     for r in lab.reads:
         v = ledger.get(r.key)
-        if v is None or (r.choices and v not in r.choices):
+        if not r.usable(v):
             values[r.key] = r.preset
             presets.append(r.key)
         else:

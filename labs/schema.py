@@ -282,12 +282,26 @@ class Decision:
 
 @dataclass(frozen=True)
 class LedgerRead:
-    """A value from an earlier lab; `preset` is used (and labelled "preset in use") when it is missing."""
+    """A value from an earlier lab; `preset` is used (and labelled "preset in use") when it is missing or unusable.
+
+    `choices`: the value must be one of them (the builder pre-computes every part for each choice). `between`:
+    the value must be a number strictly inside (low, high), e.g. (0, 1) for a utilisation.
+    """
 
     key: str
     label: str
     preset: Any
-    choices: tuple[str, ...] = ()  # when finite, the builder pre-computes every part for each choice
+    choices: tuple[str, ...] = ()
+    between: tuple[float, float] | None = None
+
+    def usable(self, value: Any) -> bool:
+        """Whether a stored value can stand in for the preset."""
+        if value is None or self.choices and value not in self.choices:
+            return False
+        if self.between is not None:
+            return (isinstance(value, (int, float)) and not isinstance(value, bool)
+                    and self.between[0] < value < self.between[1])
+        return True
 
 
 @dataclass(frozen=True)
@@ -555,6 +569,9 @@ def validate_lab(lab: Lab) -> list[str]:
         _must(errors, bool(re.match(r"^v[12]-\d\d\.[a-z0-9_]+$", r.key)), f"{lab.id}.reads", "keys like 'v1-00.home_context'", r.key)
         if r.choices:
             _must(errors, r.preset in r.choices, f"{lab.id}.reads.{r.key}.preset", f"one of {r.choices}", r.preset)
+        if r.between is not None:
+            _must(errors, _bounds_well_formed(r.between) and r.usable(r.preset), f"{lab.id}.reads.{r.key}.preset",
+                  f"a number strictly inside {r.between}", r.preset)
     for d in lab.decisions:
         _must(errors, d.key.startswith(lab.id + "."), f"{lab.id}.decisions", f"keys starting with '{lab.id}.'", d.key)
         _must(errors, len(d.options) >= 2, f"{lab.id}.decisions.{d.key}.options", "at least two options", d.options)

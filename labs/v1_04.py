@@ -25,6 +25,7 @@ from engine.data import (
     radio_energy_per_byte,
 )
 from engine.economics import price_per_flop
+from engine.latency import CITED as LATENCY_CITED
 from engine.registry.hardware import CONTEXT_KEYS, get_context
 from engine.registry.infrastructure import get_constant
 from engine.units import format_number, format_value, from_base, to_base
@@ -57,7 +58,8 @@ CLOUD = get_context("cloud")
 PEAK_FLOP_PER_S = CLOUD.device.peak_fp16_dense_flop_per_s  # H100 SXM dense BF16: 989.5 TFLOP/s (half of 1,979)
 EGRESS_USD_PER_B = get_constant("price.egress_inter_region")  # $0.02/GB, SI: $/B
 GPU_USD_PER_H = from_base(get_constant("price.gpu_h100_rental"), "USD/h")  # $2.50 per GPU-hour
-ETA = 0.5  # sustained fraction of peak (assumption, as v1-02); device energy per op uses the same η
+# η = 0.5, the sustained fraction of peak v1-02 assumes; device energy per op uses the same η
+ETA = LATENCY_CITED["batch1_conv_efficiency"].value
 DAY_S = to_base(1.0, "day")  # seconds per day (unit conversion, not physics)
 MB = to_base(1.0, "MB")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from engine.latency import CITED as LATENCY_CITED
 from engine.memory import (
     NONLINEARITIES,
     WorkingSet,
@@ -50,7 +51,8 @@ from labs.schema import (
 )
 
 HOME = "v1-00.home_context"
-ETA = 0.5  # sustained fraction of peak for the step time (assumption, as v1-02)
+# η = 0.5, the sustained fraction of peak v1-02 assumes, for the step time
+ETA = LATENCY_CITED["batch1_conv_efficiency"].value
 
 JOBS: Mapping[str, FrozenMlpJob] = {k: frozen_mlp_jobs(k) for k in CONTEXT_KEYS}
 NL_NAME = {"relu": "ReLU", "sigmoid": "sigmoid", "gelu": "GELU"}

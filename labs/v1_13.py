@@ -115,6 +115,9 @@ def _ms(seconds: float) -> float:
 
 SERVICE_MS_DEFAULT: Mapping[str, float] = {ctx: _ms(SERVICE_S[ctx]) for ctx in CONTEXT_KEYS}
 SLO_B_MS_DEFAULT: Mapping[str, float] = {ctx: round(SLO_PER_S * SERVICE_MS_DEFAULT[ctx], 9) for ctx in CONTEXT_KEYS}
+# What Part B writes as v1-13.safe_utilization at its settings (ρ* = 1 − ln 100 / 12.5 in every context), to the
+# ledger's 3 figures: the preset of the labs that read it (v1-14, v1-15) while a student has not recorded one.
+SAFE_UTILIZATION_PRESET = round(mm1_safe_utilization(SERVICE_MS_DEFAULT["cloud"], SLO_B_MS_DEFAULT["cloud"], P99), 3)
 
 # --- shared helpers (wording only) ---------------------------------------------------------------------------
 

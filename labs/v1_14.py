@@ -61,6 +61,7 @@ from labs.schema import (
     Synthesis,
     Toggle,
 )
+from labs.v1_13 import SAFE_UTILIZATION_PRESET
 
 HOME = "v1-00.home_context"
 SAFE_UTIL = "v1-13.safe_utilization"
@@ -81,7 +82,6 @@ FLOOR_PCT = 91.5  # accuracy floor, %
 ERROR_LIMIT = 0.01  # the error-rate tile turns red above 1 % of requests
 ERROR_RATE = 0.0  # the server returns every answer: the shift makes wrong answers, not errors
 MISREAD_LIMIT = 100.0  # extra misreads allowed before a reaction
-SAFE_UTIL_PRESET = 0.632  # v1-13's safe utilisation at its defaults (S·ln 100 / SLO = 12.5 S)
 
 MONITOR_NAME: Mapping[str, str] = {
     "aggregate": "aggregate accuracy",
@@ -183,10 +183,6 @@ def _breach_day(tl: DriftTimeline, floor: float, upto: int) -> int | None:
     return next((k for k in range(upto + 1) if tl.accuracy[k] < floor), None)
 
 
-def _ledger_fraction(value: Any, preset: float) -> float:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1
-    return float(value) if ok else preset
-
 
 def _day_slider(name: str, label: str, hi: float, default: float, **kw: Any) -> Slider:
     return Slider(name, label, "day", 0, hi, default, step=1, **kw)
@@ -202,12 +198,12 @@ def _audit_slider(lo: float = 1, default_by: Mapping[str, float] | None = None) 
 
 
 def dashboard(day: float, ramp_pts_per_day: float, label_delay_days: float, audit_fraction: float,
-              quality_floor_pct: float, safe_utilization: Any) -> dict[str, Any]:
+              quality_floor_pct: float, safe_utilization: float) -> dict[str, Any]:
     """Part A model: true accuracy, the labelled tile, and the system tiles (utilisation, p99, errors) on a day."""
     d, lag = _days(day), _days(label_delay_days)
     floor = quality_floor_pct
     tl = _timeline(ramp_pts_per_day)
-    util_limit = _ledger_fraction(safe_utilization, SAFE_UTIL_PRESET)
+    util_limit = safe_utilization
     acc = tl.accuracy[d]
     tile = labelled_view(tl, d, lag)
     lam = tl.volume[d] / DAY_S
@@ -1062,7 +1058,7 @@ LAB = Lab(
     ),
     reads=(
         LedgerRead(HOME, "Home context (v1-00)", "cloud", choices=CONTEXT_KEYS),
-        LedgerRead(SAFE_UTIL, "Safe utilisation (v1-13)", SAFE_UTIL_PRESET),
+        LedgerRead(SAFE_UTIL, "Safe utilisation (v1-13)", SAFE_UTILIZATION_PRESET, between=(0.0, 1.0)),
         LedgerRead(DATA_PLAN, "Data plan (v1-09, display only)", "not recorded"),
     ),
     writes=(

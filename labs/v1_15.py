@@ -57,6 +57,7 @@ from labs.schema import (
     Slider,
     Synthesis,
 )
+from labs.v1_13 import SAFE_UTILIZATION_PRESET
 
 HOME = "v1-00.home_context"
 SAFE_UTIL = "v1-13.safe_utilization"
@@ -75,7 +76,6 @@ EPSILON_BUDGET = 10.0  # ε per year (assumption: the regulator's rule in the sc
 PARAMS = DP_MNIST_MLP.params  # 71,010 (Abadi et al. 2016's digit model, registry.models)
 BYTES = DP_GRADIENT_BYTES.value  # 4 B per FP32 gradient value
 LOT = 600  # Abadi et al. 2016 §5.2 lot size
-SAFE_UTIL_PRESET = 0.632  # v1-13's safe utilisation at its defaults
 MONITORS_PRESET = "not recorded"
 
 # Lot sizes: powers of two from 1 to 4,096, plus the paper's 600 (spec: "log ×2", which would put 600 off the grid).
@@ -128,10 +128,6 @@ def _target_points(gap_target_pp: float) -> float:
     """The fairness-target slider arrives in SI (a fraction); the engine takes percentage points."""
     return from_base(gap_target_pp, "points")
 
-
-def _ledger_fraction(value: Any, preset: float) -> float:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1
-    return float(value) if ok else preset
 
 
 def _monitor_text(monitors: Any) -> str:
@@ -710,14 +706,14 @@ def _safe_note(rho: float, safe: float) -> str:
 
 
 def all_guardrails(policy: str, threshold_a: float, epsilon: str, retrains_per_year: int, review_capacity: float,
-                   epsilon_budget: float, gap_target_pp: float, safe_utilization: Any) -> dict[str, Any]:
+                   epsilon_budget: float, gap_target_pp: float, safe_utilization: float) -> dict[str, Any]:
     """Part D model: every guardrail of the policy (privacy, fairness, review capacity) and who pays."""
     target = _target_points(gap_target_pp)
     rep = policy_report(policy, threshold_a, epsilon, int(retrains_per_year), CHEQUES_PER_DAY, review_capacity,
                         epsilon_budget, target)
     g = rep.guardrails
     priv, fair, review = rep.check("privacy"), rep.check("fairness"), rep.check("review capacity")
-    safe = _ledger_fraction(safe_utilization, SAFE_UTIL_PRESET)
+    safe = safe_utilization
     rho = g.review_utilization
     m_a, m_b = misread_rates(epsilon)
 
@@ -789,7 +785,7 @@ def _reveal_d() -> str:
         f"({_count(dd.guardrails.reviews_per_day)}/day); (a) fails fairness. Who pays: under (b), a group-B cheque "
         f"is **{_n(gb.harm_ratio_b_over_a)}×** as likely to be wrongly credited as a group-A cheque; the delay burden "
         f"is equal. Policy (b) passes every rule, yet its ρ = {gb.review_utilization:.2f} is above the "
-        f"{_n(SAFE_UTIL_PRESET)} that v1-13 found safe: the queue is stable, but waits grow at peaks.\n\n"
+        f"{_n(SAFE_UTILIZATION_PRESET)} that v1-13 found safe: the queue is stable, but waits grow at peaks.\n\n"
         f"ε per year uses basic composition, an upper bound: Abadi et al. 2016 §5.1 show a tighter accountant "
         f"turning 9.34 into 1.26 for the same 100 epochs."
     )
@@ -1021,7 +1017,7 @@ LAB = Lab(
     ),
     reads=(
         LedgerRead(HOME, "Home context (v1-00)", "cloud", choices=CONTEXT_KEYS),
-        LedgerRead(SAFE_UTIL, "Safe utilisation (v1-13)", SAFE_UTIL_PRESET),
+        LedgerRead(SAFE_UTIL, "Safe utilisation (v1-13)", SAFE_UTILIZATION_PRESET, between=(0.0, 1.0)),
         LedgerRead(MONITORS, "Monitors (v1-14, display only)", MONITORS_PRESET),
     ),
     writes=(

@@ -238,3 +238,24 @@ def test_failure_naming_a_missing_result_is_reported():
     part = _part_a(failures=(FailureState("bad", "Bad", when="no_such_flag", message="message"),))
     errors = validate_lab(_lab_with_part(part))
     assert any("failure 'bad' names the result 'no_such_flag'" in e for e in errors), errors
+
+
+def test_numeric_read_outside_its_range_falls_back_to_the_labelled_preset():
+    """A stored utilisation of 1.5, a string or a boolean cannot stand in for v1-13's value: the preset is used and
+    labelled as in use; 0.7 is used as stored."""
+    from labs.runtime import resolve_ledger
+
+    lab = dataclasses.replace(V100, reads=(LedgerRead("v1-13.safe_utilization", "Safe utilisation", 0.632,
+                                                      between=(0.0, 1.0)),))
+    for bad in (1.5, 0.0, "0.7", True, None):
+        assert resolve_ledger(lab, {"v1-13.safe_utilization": bad}) == (
+            {"v1-13.safe_utilization": 0.632}, ["v1-13.safe_utilization"])
+    assert resolve_ledger(lab, {"v1-13.safe_utilization": 0.7}) == ({"v1-13.safe_utilization": 0.7}, [])
+
+
+def test_preset_outside_the_read_range_is_rejected():
+    lab = dataclasses.replace(V100, reads=(*V100.reads, LedgerRead("v1-13.safe_utilization", "Safe", 1.2,
+                                                                   between=(0.0, 1.0))))
+    errors = validate_lab(lab)
+    assert any("`v1-00.reads.v1-13.safe_utilization.preset` must be a number strictly inside (0.0, 1.0)" in e
+               for e in errors), errors

@@ -440,3 +440,11 @@ def test_model_note_states_changes():
     """The model note names the spec changes: the 5 ms SLO step, M/G/1 exactness and the replica slider."""
     note = LAB.model_note
     assert "5 ms" in note and "M/G/1" in note and "1–8" in note
+
+
+def test_safe_utilization_preset_is_what_part_b_writes():
+    """The preset v1-14 and v1-15 use is Part B's ρ* at its settings: 1 − ln 100 / 12.5 = 0.6316 → 0.632."""
+    from labs.v1_13 import SAFE_UTILIZATION_PRESET
+
+    assert SAFE_UTILIZATION_PRESET == round(1 - math.log(100) / 12.5, 3) == 0.632
+    assert round(evaluate(LAB, "B")["raw"]["safe_utilization"], 3) == SAFE_UTILIZATION_PRESET
